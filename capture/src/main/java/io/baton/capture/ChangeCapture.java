@@ -1,0 +1,244 @@
+package io.baton.capture;
+
+import io.baton.BatonException;
+import io.baton.event.ChangeEvent;
+import io.baton.event.ChangeEventJson;
+import io.baton.event.Topics;
+import io.baton.pg.Database;
+import io.baton.pg.Lsn;
+import io.baton.pg.TableName;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams a database's changes from an existing logical replication slot into Kafka, one topic per
+ * table ({@link Topics#source}), keyed by primary key, with Debezium Embedded and
+ * {@code snapshot.mode=no_data} (the bulk snapshot is Baton's own, under the slot's exported
+ * snapshot).
+ *
+ * <p>Delivery is at least once, in slot order: a batch is produced and flushed to Kafka before
+ * Debezium may commit its offset and confirm the LSN to the server, so a crash re-sends a suffix of
+ * changes and loses none. Debezium's offsets are kept in a file, so a restart resumes where the
+ * last run confirmed.
+ *
+ * <p>Drain markers written with {@link DrainMarkers#emit} arrive here as logical decoding messages
+ * and are forwarded to every table's topic as {@link ChangeEvent.Op#MARKER} events.
+ */
+public final class ChangeCapture implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeCapture.class);
+
+  /**
+   * What to capture.
+   *
+   * @param migration the migration name (topic names)
+   * @param database the captured database
+   * @param slot an existing logical slot (pgoutput)
+   * @param publication an existing publication of exactly {@code tables}
+   * @param tables the captured tables
+   * @param offsetFile where Debezium keeps its offsets
+   * @param bootstrapServers the Kafka cluster
+   */
+  public record Settings(String migration, Database database, String slot, String publication,
+      List<TableName> tables, Path offsetFile, String bootstrapServers) {}
+
+  private final Settings settings;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final DebeziumEngine<io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord>> engine;
+  private final ExecutorService executor;
+  private final AtomicLong events = new AtomicLong();
+  private final AtomicReference<Lsn> lastLsn = new AtomicReference<>(Lsn.ZERO);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+  private ChangeCapture(Settings settings) {
+    this.settings = settings;
+    Properties pp = new Properties();
+    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    pp.put(ProducerConfig.ACKS_CONFIG, "all");
+    pp.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    pp.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    pp.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
+    this.engine = DebeziumEngine.create(Connect.class)
+        .using(debeziumProperties(settings))
+        .notifying(this::handleBatch)
+        .using((success, message, error) -> {
+          if (!success) {
+            failure.compareAndSet(null, error != null ? error : new BatonException(message));
+            LOG.error("capture of {} stopped: {}", settings.database(), message, error);
+          }
+        })
+        .build();
+    this.executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "baton-capture-" + settings.migration());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Starts streaming in a background thread.
+   *
+   * @param settings what to capture
+   * @return the running capture; close it to stop
+   */
+  public static ChangeCapture start(Settings settings) {
+    ChangeCapture c = new ChangeCapture(settings);
+    c.executor.execute(c.engine);
+    LOG.info("capture {} streaming slot {} on {} into Kafka", settings.migration(), settings.slot(), settings.database());
+    return c;
+  }
+
+  static Properties debeziumProperties(Settings s) {
+    Properties p = new Properties();
+    p.setProperty("name", "baton-" + s.migration());
+    p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+    p.setProperty("offset.storage.file.filename", s.offsetFile().toString());
+    p.setProperty("offset.flush.interval.ms", "1000");
+    p.setProperty("database.hostname", s.database().host());
+    p.setProperty("database.port", Integer.toString(s.database().port()));
+    p.setProperty("database.user", s.database().user());
+    if (s.database().password() != null) {
+      p.setProperty("database.password", s.database().password());
+    }
+    p.setProperty("database.dbname", s.database().database());
+    p.setProperty("topic.prefix", "baton_" + s.migration());
+    p.setProperty("plugin.name", "pgoutput");
+    p.setProperty("slot.name", s.slot());
+    p.setProperty("publication.name", s.publication());
+    p.setProperty("publication.autocreate.mode", "disabled");
+    p.setProperty("snapshot.mode", "no_data");
+    p.setProperty("table.include.list", s.tables().stream()
+        .map(t -> Pattern.quote(t.schema()) + "\\." + Pattern.quote(t.name())).collect(Collectors.joining(",")));
+    p.setProperty("decimal.handling.mode", "string");
+    p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+    p.setProperty("interval.handling.mode", "string");
+    p.setProperty("binary.handling.mode", "bytes");
+    p.setProperty("hstore.handling.mode", "json");
+    p.setProperty("include.unknown.datatypes", "true");
+    p.setProperty("tombstones.on.delete", "false");
+    p.setProperty("slot.drop.on.stop", "false");
+    p.setProperty("message.prefix.include.list", DrainMarkers.PREFIX);
+    p.setProperty("errors.max.retries", "3");
+    // hand changes over as soon as they arrive rather than after the default 500 ms wait
+    p.setProperty("poll.interval.ms", "10");
+    return p;
+  }
+
+  private void handleBatch(List<io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord>> batch,
+      DebeziumEngine.RecordCommitter<io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord>> committer) throws InterruptedException {
+    List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
+    long count = 0;
+    for (io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord> e : batch) {
+      SourceRecord r = e.value();
+      if (r.value() instanceof Struct value && value.schema().field("op") != null) {
+        Struct source = value.getStruct("source");
+        Lsn lsn = new Lsn(source.getInt64("lsn"));
+        long ts = source.getInt64("ts_ms");
+        String op = value.getString("op");
+        if ("m".equals(op)) {
+          Struct message = value.getStruct("message");
+          ByteBuffer content = ByteBuffer.wrap(message.getBytes("content"));
+          String id = StandardCharsets.UTF_8.decode(content).toString();
+          for (TableName t : settings.tables()) {
+            sent.add(send(t, new ChangeEvent(ChangeEvent.Op.MARKER, t, null, null, Map.of("marker", id), lsn, ts)));
+          }
+          LOG.debug("capture {}: drain marker {} at {}", settings.migration(), id, lsn);
+        } else {
+          TableName table = new TableName(source.getString("schema"), source.getString("table"));
+          ChangeEvent ev = new ChangeEvent(ChangeEvent.Op.of(op), table,
+              r.key() instanceof Struct k ? ConnectValues.row(k) : null,
+              ConnectValues.row(value.getStruct("before")), ConnectValues.row(value.getStruct("after")), lsn, ts);
+          sent.add(send(table, ev));
+          count++;
+        }
+        lastLsn.set(lsn);
+      }
+    }
+    producer.flush();
+    for (Future<RecordMetadata> f : sent) {
+      try {
+        f.get();
+      } catch (ExecutionException ex) {
+        throw new BatonException("capture " + settings.migration() + ": Kafka did not accept a change event: "
+            + ex.getCause().getMessage(), ex.getCause(), true);
+      }
+    }
+    for (io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord> e : batch) {
+      committer.markProcessed(e);
+    }
+    committer.markBatchFinished();
+    events.addAndGet(count);
+  }
+
+  private Future<RecordMetadata> send(TableName table, ChangeEvent ev) {
+    return producer.send(new ProducerRecord<>(Topics.source(settings.migration(), table),
+        ChangeEventJson.key(ev.key()), ChangeEventJson.value(ev)));
+  }
+
+  /** @return the number of row changes (not markers) produced to Kafka so far */
+  public long events() {
+    return events.get();
+  }
+
+  /** @return the LSN of the newest change or marker produced, {@link Lsn#ZERO} before the first */
+  public Lsn lastLsn() {
+    return lastLsn.get();
+  }
+
+  /**
+   * @throws BatonException when the capture stopped on an error (the message carries Debezium's)
+   */
+  public void checkHealthy() {
+    Throwable t = failure.get();
+    if (t != null) {
+      throw new BatonException("capture " + settings.migration() + " failed: " + t.getMessage(), t);
+    }
+  }
+
+  /** Stops Debezium (its offsets are flushed) and the producer; waits up to 30 s. */
+  @Override
+  public void close() {
+    try {
+      engine.close();
+    } catch (java.io.IOException e) {
+      LOG.warn("capture {}: stopping Debezium: {}", settings.migration(), e.getMessage());
+    }
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("capture {}: Debezium did not stop within 30 s", settings.migration());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close(java.time.Duration.ofSeconds(10));
+    LOG.info("capture {} stopped after {} events", settings.migration(), events.get());
+  }
+}

@@ -1,0 +1,188 @@
+package io.baton.cli;
+
+import io.baton.BatonException;
+import io.baton.spec.SpecException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code baton} command.
+ *
+ * <p>Exit codes: 0 every check passed; 1 the migration ran but a check failed (see the summary);
+ * 2 bad input (a missing or invalid spec, an unknown table, a bad option); 3 the environment is not
+ * usable (a server or program missing or unreachable).
+ */
+@Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
+    description = "Zero-downtime PostgreSQL migrations: COPY snapshot, CDC through Kafka, verified cutover and rollback.",
+    subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class},
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {"0:every check passed", "1:a check failed (see the summary)", "2:bad input", "3:environment not usable"})
+public final class BatonCli implements Callable<Integer> {
+  static final int OK = 0;
+  static final int CHECK_FAILED = 1;
+  static final int BAD_INPUT = 2;
+  static final int ENVIRONMENT = 3;
+
+  /**
+   * @param args command-line arguments
+   */
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /**
+   * Runs the command without exiting the JVM.
+   *
+   * @param args command-line arguments
+   * @return the exit code
+   */
+  public static int execute(String... args) {
+    return new CommandLine(new BatonCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("baton: " + e.getMessage());
+      return e instanceof SpecException ? BAD_INPUT : ENVIRONMENT;
+    }).execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.out);
+    return BAD_INPUT;
+  }
+
+  @Command(name = "demo", mixinStandardHelpOptions = true,
+      description = {"Rehearse a migration of a live pgbench database: pgbench writes through PgBouncer the whole time,"
+          + " while Baton snapshots, streams, renames pgbench_accounts to accounts and abalance to balance, cuts over,"
+          + " and rolls back, verifying after each step.", ""},
+      footer = {"", "Example:", "  baton demo --scale 10 --summary-json demo.json"})
+  static final class Demo implements Callable<Integer> {
+    @Option(names = "--scale", defaultValue = "10", description = "pgbench scale factor, 100,000 accounts each (default: ${DEFAULT-VALUE}).")
+    int scale;
+
+    @CommandLine.Mixin
+    RunOptionsMixin run = new RunOptionsMixin();
+
+    @Override
+    public Integer call() throws IOException {
+      if (scale < 1) {
+        throw new SpecException("--scale must be at least 1");
+      }
+      Path work = run.workDir();
+      Path spec = work.resolve("demo-spec.yaml");
+      try (InputStream in = BatonCli.class.getResourceAsStream("/demo-spec.yaml")) {
+        Files.write(spec, in.readAllBytes());
+      }
+      return run.execute(new Rehearsal.Options(spec, List.of(), scale, null, run.clients, run.rate, run.phaseSeconds, work));
+    }
+  }
+
+  @Command(name = "rehearse", mixinStandardHelpOptions = true,
+      description = {"Rehearse a migration end to end on embedded servers: load the SQL into the source, run the workload"
+          + " through PgBouncer, snapshot, stream, cut over, roll back, verifying after each step.", ""},
+      footer = {"", "Example:", "  baton rehearse --source-sql schema.sql --source-sql data.sql --spec migration.yaml --workload pgbench"})
+  static final class Rehearse implements Callable<Integer> {
+    @Option(names = "--source-sql", paramLabel = "FILE", required = true, arity = "1..*", description = "SQL files loaded into the source, in order.")
+    List<Path> sourceSql = new ArrayList<>();
+
+    @Option(names = "--spec", paramLabel = "FILE", required = true, description = "The migration spec (YAML).")
+    Path spec;
+
+    @Option(names = "--workload", paramLabel = "pgbench|FILE.sql", defaultValue = "pgbench",
+        description = "The client workload: pgbench's built-in script (needs pgbench tables), or a pgbench script file (default: ${DEFAULT-VALUE}).")
+    String workload;
+
+    @CommandLine.Mixin
+    RunOptionsMixin run = new RunOptionsMixin();
+
+    @Override
+    public Integer call() throws IOException {
+      Path script = workload.equals("pgbench") ? null : Path.of(workload);
+      if (script != null && !Files.isReadable(script)) {
+        throw new SpecException("workload script " + script + " does not exist or cannot be read");
+      }
+      for (Path f : sourceSql) {
+        if (!Files.isReadable(f)) {
+          throw new SpecException("--source-sql " + f + " does not exist or cannot be read");
+        }
+      }
+      if (!Files.isReadable(spec)) {
+        throw new SpecException("spec file " + spec + " does not exist or cannot be read (pass an existing file with --spec)");
+      }
+      return run.execute(new Rehearsal.Options(spec.toAbsolutePath(), sourceSql.stream().map(Path::toAbsolutePath).toList(), 0,
+          script == null ? null : script.toAbsolutePath(), run.clients, run.rate, run.phaseSeconds, run.workDir()));
+    }
+  }
+
+  /** Options shared by demo and rehearse, and the run that reports the summary. */
+  static final class RunOptionsMixin {
+    @Option(names = "--summary-json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
+    Path summaryJson;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+        description = "Where servers, logs and offsets live (default: a new temporary directory, removed at the end).")
+    Path workDirOption;
+
+    @Option(names = "--keep-work-dir", description = "Keep the temporary work directory for inspection.")
+    boolean keepWorkDir;
+
+    @Option(names = "--clients", defaultValue = "4", description = "Workload clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--rate", defaultValue = "300",
+        description = "Workload transactions per second, 0 for unthrottled (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--phase-seconds", defaultValue = "8",
+        description = "How long the workload runs between steps (default: ${DEFAULT-VALUE}).")
+    int phaseSeconds;
+
+    private Path work;
+
+    Path workDir() throws IOException {
+      if (work == null) {
+        work = workDirOption != null ? Files.createDirectories(workDirOption.toAbsolutePath()) : Files.createTempDirectory("baton-");
+      }
+      return work;
+    }
+
+    int execute(Rehearsal.Options options) throws IOException {
+      Summary summary;
+      try {
+        summary = new Rehearsal(options).run();
+      } finally {
+        if (!keepWorkDir && workDirOption == null) {
+          deleteTree(work);
+        }
+      }
+      System.out.print(summary.toText());
+      if (summaryJson != null) {
+        Files.writeString(summaryJson, summary.toJsonText() + "\n", StandardCharsets.UTF_8);
+      }
+      if (summary.error != null && summary.verifications.isEmpty()) {
+        return summary.badInput ? BAD_INPUT : ENVIRONMENT;
+      }
+      return summary.ok() ? OK : CHECK_FAILED;
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new BatonException("cannot remove work directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.baton.cli;
+
+import io.baton.BatonException;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/** Creates Baton's topics ahead of the stages that use them, and checks that the broker answers. */
+final class KafkaTopics {
+  private KafkaTopics() {}
+
+  /**
+   * @param bootstrapServers the Kafka cluster
+   * @param topics topics to create when missing, one partition each (order per table is kept)
+   * @throws BatonException when the broker cannot be reached within 30 s
+   */
+  static void ensure(String bootstrapServers, Collection<String> topics) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    try (Admin admin = Admin.create(p)) {
+      Set<String> existing = new HashSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+      List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t)).distinct()
+          .map(t -> new NewTopic(t, 1, (short) 1)).toList();
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new BatonException("Kafka at " + bootstrapServers + " did not answer: " + e.getMessage()
+          + " (check that the broker runs and bootstrap servers are right)", e, true);
+    } catch (InterruptedException e) {
+      throw new BatonException("interrupted while creating Kafka topics", e);
+    }
+  }
+}

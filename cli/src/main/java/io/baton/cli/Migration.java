@@ -1,0 +1,361 @@
+package io.baton.cli;
+
+import io.baton.BatonException;
+import io.baton.capture.BulkSnapshot;
+import io.baton.capture.ReplicationSlots;
+import io.baton.capture.SourceCheck;
+import io.baton.cutover.Journal;
+import io.baton.cutover.MigrationState;
+import io.baton.cutover.SequenceSync;
+import io.baton.cutover.Switchover;
+import io.baton.cutover.TrafficRouter;
+import io.baton.pg.Catalog;
+import io.baton.pg.Database;
+import io.baton.pg.PgErrors;
+import io.baton.pg.TableInfo;
+import io.baton.pg.TableName;
+import io.baton.reconciler.Reconciler;
+import io.baton.reconciler.TableComparison;
+import io.baton.sink.CopyLoader;
+import io.baton.sink.TargetSchema;
+import io.baton.spec.MigrationSpec;
+import io.baton.spec.RowTransform;
+import io.baton.spec.SchemaMode;
+import io.baton.state.StateSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One migration, every stage in this process: snapshot, stream, cutover, reverse replication,
+ * rollback, verification. The controller side of the product: it moves the {@link Journal}
+ * through {@link MigrationState} and owns the slots it creates.
+ *
+ * <p>Slots and publications: the forward ones ({@code baton_<name>}) live on the source, the
+ * reverse ones ({@code baton_<name>_rev}) on the target. {@link #close()} drops every one of them.
+ */
+final class Migration implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
+
+  private final MigrationSpec spec;
+  private final Database source;
+  private final Database target;
+  private final String bootstrapServers;
+  private final Path workDir;
+  private final TrafficRouter router;
+  private final Journal journal;
+  private final Map<TableInfo, RowTransform> forwardTables;
+  private Map<TableInfo, RowTransform> reverseTables;
+  private ReplicationPipeline forward;
+  private ReplicationPipeline reverse;
+  private long snapshotRows;
+  private long snapshotMillis;
+  private long streamedEvents;
+
+  private Migration(MigrationSpec spec, Database source, Database target, String bootstrapServers, Path workDir,
+      TrafficRouter router, Map<TableInfo, RowTransform> forwardTables) {
+    this.spec = spec;
+    this.source = source;
+    this.target = target;
+    this.bootstrapServers = bootstrapServers;
+    this.workDir = workDir;
+    this.router = router;
+    this.forwardTables = forwardTables;
+    this.journal = new Journal(spec.name(), target);
+  }
+
+  /**
+   * Checks source, target and Kafka before anything is written.
+   *
+   * @param spec the spec
+   * @param source the source database
+   * @param target the target database
+   * @param bootstrapServers the Kafka cluster
+   * @param workDir where offsets and state live
+   * @param router the traffic router
+   * @return the migration, ready to {@link #start()}
+   * @throws BatonException with every problem found and its fix
+   */
+  static Migration prepare(MigrationSpec spec, Database source, Database target, String bootstrapServers, Path workDir,
+      TrafficRouter router) {
+    Map<TableName, TableInfo> tables;
+    try (Connection s = source.connect()) {
+      tables = SourceCheck.check(s, spec);
+    } catch (SQLException e) {
+      throw PgErrors.classify("checking the source", e);
+    }
+    try (Connection t = target.connect()) {
+      if (spec.schema() == SchemaMode.EXISTING) {
+        for (var m : spec.tables()) {
+          if (!Catalog.exists(t, m.target())) {
+            throw new BatonException("target table " + m.target() + " does not exist and the spec says schema: existing."
+                + " Fix: create it, or set schema: create");
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw PgErrors.classify("checking the target", e);
+    }
+    KafkaTopics.ensure(bootstrapServers, List.of());
+    Map<TableInfo, RowTransform> forward = new LinkedHashMap<>();
+    for (var m : spec.tables()) {
+      forward.put(tables.get(m.source()), m.transform());
+    }
+    return new Migration(spec, source, target, bootstrapServers, workDir, router, forward);
+  }
+
+  /** @return the current state */
+  MigrationState state() {
+    return journal.state();
+  }
+
+  /**
+   * Creates the target schema (when the spec says so), the publication and the slot with an
+   * exported snapshot, copies every table under that snapshot, then starts streaming.
+   */
+  void start() {
+    journal.transition(MigrationState.SNAPSHOTTING, "baton", forwardTables.size() + " tables");
+    try (Connection t = target.connect(); Connection s = source.connect()) {
+      StateSchema.ensure(t);
+      if (spec.schema() == SchemaMode.CREATE) {
+        TargetSchema.create(t, forwardTables, spec.compatibilityViews());
+      }
+      ReplicationSlots.createPublication(s, spec.publicationName(), forwardTables.keySet().stream().map(TableInfo::name).toList());
+    } catch (SQLException e) {
+      throw PgErrors.classify("preparing the migration", e);
+    }
+    long start = System.nanoTime();
+    try (ReplicationSlots.ExportedSnapshot snap =
+        ReplicationSlots.createSlotExportingSnapshot(source.jdbcUrl(), source.properties(), spec.slotName())) {
+      LOG.info("slot {} created at {}, snapshot {}", snap.slot(), snap.consistentPoint(), snap.snapshotName());
+      List<BulkSnapshot.TableResult> results = BulkSnapshot.copy(source, snap.snapshotName(), forwardTables, new CopyLoader(target));
+      snapshotRows = results.stream().mapToLong(BulkSnapshot.TableResult::rows).sum();
+      recordSnapshot(results);
+    }
+    snapshotMillis = (System.nanoTime() - start) / 1_000_000;
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir);
+    journal.transition(MigrationState.STREAMING, "baton", snapshotRows + " rows copied in " + snapshotMillis + " ms");
+  }
+
+  /**
+   * Restarts streaming after this process (or the pipeline) stopped: the snapshot is not repeated;
+   * capture resumes from the slot and the sink from its stored offsets.
+   *
+   * @throws BatonException when no completed snapshot or no slot is found
+   */
+  void resumeStreaming() {
+    try (Connection s = source.connect()) {
+      if (!ReplicationSlots.slotExists(s, spec.slotName())) {
+        throw new BatonException("cannot resume " + spec.name() + ": replication slot " + spec.slotName()
+            + " is gone from the source; start the migration again");
+      }
+    } catch (SQLException e) {
+      throw PgErrors.classify("checking the slot", e);
+    }
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir);
+  }
+
+  /** Stops the forward pipeline without dropping its slot, as a crash would. */
+  void stopStreaming() {
+    if (forward != null) {
+      streamedEvents += forward.capturedEvents();
+      forward.close();
+      forward = null;
+    }
+  }
+
+  private void recordSnapshot(List<BulkSnapshot.TableResult> results) {
+    try (Connection t = target.connect();
+        PreparedStatement ps = t.prepareStatement("INSERT INTO baton.snapshots (migration, source_table, rows) VALUES (?, ?, ?)"
+            + " ON CONFLICT (migration, source_table) DO UPDATE SET rows = EXCLUDED.rows, finished_at = now()")) {
+      for (BulkSnapshot.TableResult r : results) {
+        ps.setString(1, spec.name());
+        ps.setString(2, r.table());
+        ps.setLong(3, r.rows());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (SQLException e) {
+      throw PgErrors.classify("recording the snapshot", e);
+    }
+  }
+
+  /**
+   * Cuts traffic over to the target: one write pause (see {@link Switchover}), then the forward
+   * pipeline stops, its slot is dropped, and reverse replication starts from the slot created on
+   * the target inside the pause.
+   *
+   * @return what the switch measured
+   */
+  Switchover.Result cutover() {
+    journal.transition(MigrationState.CUTTING_OVER, "operator", null);
+    String rev = reverseName();
+    Switchover.Result r;
+    try {
+      r = new Switchover(router, System::currentTimeMillis).run(forward, source, target,
+          SequenceSync.of(forwardTables, true), () -> createSlot(target, rev, reverseTables().keySet()),
+          spec.cutover().maxWritePauseMs());
+    } catch (BatonException e) {
+      dropSlot(target, rev);
+      journal.transition(MigrationState.STREAMING, "baton", "cutover aborted: " + e.getMessage());
+      throw e;
+    }
+    stopStreaming();
+    dropSlot(source, spec.slotName());
+    deleteOffsets(rev);
+    reverse = ReplicationPipeline.start(rev, target, source, reverseTables(), bootstrapServers, workDir);
+    journal.transition(MigrationState.CUT_OVER, "operator", "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
+    return r;
+  }
+
+  /**
+   * Rolls traffic back to the source: the mirror image of {@link #cutover()}. The forward pipeline
+   * restarts from a fresh slot created inside the pause, so a later cutover is possible.
+   *
+   * @return what the switch measured
+   */
+  Switchover.Result rollback() {
+    journal.transition(MigrationState.ROLLING_BACK, "operator", null);
+    Switchover.Result r;
+    try {
+      r = new Switchover(router, System::currentTimeMillis).run(reverse, target, source,
+          SequenceSync.of(forwardTables, false), () -> createSlot(source, spec.name(), forwardTables.keySet()),
+          spec.cutover().maxWritePauseMs());
+    } catch (BatonException e) {
+      dropSlot(source, spec.slotName());
+      journal.transition(MigrationState.CUT_OVER, "baton", "rollback aborted: " + e.getMessage());
+      throw e;
+    }
+    streamedEvents += reverse.capturedEvents();
+    reverse.close();
+    reverse = null;
+    dropSlot(target, reverseName());
+    deleteOffsets(spec.name());
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir);
+    journal.transition(MigrationState.ROLLED_BACK, "operator", "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
+    return r;
+  }
+
+  /**
+   * Compares spec(source) with the target after draining the direction that runs now. Call it while
+   * writes are held (or stopped) for an exact answer.
+   *
+   * @param drainTimeoutMs how long the drain may take
+   * @return one comparison per table
+   */
+  List<TableComparison> verify(long drainTimeoutMs) {
+    ReplicationPipeline running = forward != null ? forward : reverse;
+    if (running != null) {
+      running.drain(java.time.Duration.ofMillis(drainTimeoutMs));
+    }
+    return Reconciler.compare(source, target, forwardTables);
+  }
+
+  /** @return the traffic router */
+  TrafficRouter router() {
+    return router;
+  }
+
+  /** @return rows copied by the bulk snapshot */
+  long snapshotRows() {
+    return snapshotRows;
+  }
+
+  /** @return how long the bulk snapshot took, ms */
+  long snapshotMillis() {
+    return snapshotMillis;
+  }
+
+  /** @return row changes captured so far, both directions */
+  long streamedEvents() {
+    return streamedEvents + (forward == null ? 0 : forward.capturedEvents()) + (reverse == null ? 0 : reverse.capturedEvents());
+  }
+
+  private String reverseName() {
+    return spec.name() + "_rev";
+  }
+
+  private Map<TableInfo, RowTransform> reverseTables() {
+    if (reverseTables == null) {
+      reverseTables = new LinkedHashMap<>();
+      try (Connection t = target.connect()) {
+        for (RowTransform f : forwardTables.values()) {
+          reverseTables.put(Catalog.describe(t, f.targetTable()), f.inverse().transform());
+        }
+      } catch (SQLException e) {
+        throw PgErrors.classify("reading the target tables for reverse replication", e);
+      }
+    }
+    return reverseTables;
+  }
+
+  private static void createSlot(Database db, String name, java.util.Collection<TableInfo> tables) {
+    try (Connection c = db.connect()) {
+      ReplicationSlots.createPublication(c, "baton_" + name, tables.stream().map(TableInfo::name).toList());
+      ReplicationSlots.createSlot(c, "baton_" + name);
+    } catch (SQLException e) {
+      throw PgErrors.classify("creating slot baton_" + name + " on " + db, e);
+    }
+  }
+
+  private static void dropSlot(Database db, String slot) {
+    try (Connection c = db.connect()) {
+      ReplicationSlots.dropSlot(c, slot.startsWith("baton_") ? slot : "baton_" + slot);
+      ReplicationSlots.dropPublication(c, slot.startsWith("baton_") ? slot : "baton_" + slot);
+    } catch (SQLException | BatonException e) {
+      LOG.warn("could not drop slot {} on {}: {}", slot, db, e.getMessage());
+    }
+  }
+
+  private void deleteOffsets(String name) {
+    try {
+      Files.deleteIfExists(ReplicationPipeline.offsetFile(workDir, name));
+    } catch (java.io.IOException e) {
+      throw new BatonException("cannot delete old Debezium offsets of " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** @return the number of Baton slots left on either database (0 after {@link #close()}) */
+  int slotsLeft() {
+    int n = 0;
+    for (Database db : List.of(source, target)) {
+      try (Connection c = db.connect();
+          PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'baton\\_%'");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        n += rs.getInt(1);
+      } catch (SQLException e) {
+        throw PgErrors.classify("counting slots", e);
+      }
+    }
+    return n;
+  }
+
+  /** Stops every pipeline and drops every slot and publication this migration created. */
+  @Override
+  public void close() {
+    try {
+      if (forward != null) {
+        streamedEvents += forward.capturedEvents();
+        forward.close();
+        forward = null;
+      }
+      if (reverse != null) {
+        streamedEvents += reverse.capturedEvents();
+        reverse.close();
+        reverse = null;
+      }
+    } finally {
+      dropSlot(source, spec.slotName());
+      dropSlot(target, "baton_" + reverseName());
+    }
+  }
+}

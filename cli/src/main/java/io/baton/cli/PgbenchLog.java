@@ -1,0 +1,90 @@
+package io.baton.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Reads pgbench per-transaction logs ({@code pgbench -l}) and measures write pauses as clients saw
+ * them.
+ *
+ * <p>Each log line is {@code client_id transaction_no time script_no time_epoch time_us
+ * [schedule_lag]}, where {@code time_epoch.time_us} is when the transaction ended and {@code time}
+ * is its latency in microseconds, or {@code failed} or {@code skipped} (pgbench documentation,
+ * "Per-Transaction Logging").
+ */
+final class PgbenchLog {
+  private final long[] commitsMicros;
+  private final long failed;
+
+  private PgbenchLog(long[] commitsMicros, long failed) {
+    this.commitsMicros = commitsMicros;
+    this.failed = failed;
+  }
+
+  /**
+   * @param files the log files of one or more pgbench runs
+   * @return their successful commit times, sorted, and the failed transaction count
+   */
+  static PgbenchLog read(List<Path> files) {
+    List<Long> commits = new ArrayList<>();
+    long failed = 0;
+    for (Path f : files) {
+      try (Stream<String> lines = Files.lines(f)) {
+        for (String line : (Iterable<String>) lines::iterator) {
+          String[] p = line.trim().split("\\s+");
+          if (p.length < 6) {
+            continue;
+          }
+          if (p[2].equals("failed")) {
+            failed++;
+          } else if (!p[2].equals("skipped")) {
+            commits.add(Long.parseLong(p[4]) * 1_000_000L + Long.parseLong(p[5]));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    long[] sorted = commits.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(sorted);
+    return new PgbenchLog(sorted, failed);
+  }
+
+  /** @return transactions committed */
+  long committed() {
+    return commitsMicros.length;
+  }
+
+  /** @return transactions pgbench logged as failed */
+  long failed() {
+    return failed;
+  }
+
+  /**
+   * The longest time without any commit, among the gaps that overlap a window.
+   *
+   * @param fromMs window start, ms since the epoch
+   * @param toMs window end, ms since the epoch
+   * @return the longest gap between consecutive commits that overlaps the window, in ms; -1 when
+   *     no commit precedes and follows the window
+   */
+  long longestGapMs(long fromMs, long toMs) {
+    long from = fromMs * 1000;
+    long to = toMs * 1000;
+    long best = -1;
+    for (int i = 0; i + 1 < commitsMicros.length; i++) {
+      long a = commitsMicros[i];
+      long b = commitsMicros[i + 1];
+      if (b >= from && a <= to) {
+        best = Math.max(best, b - a);
+      }
+    }
+    return best < 0 ? -1 : best / 1000;
+  }
+}

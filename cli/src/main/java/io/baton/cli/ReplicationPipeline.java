@@ -1,0 +1,125 @@
+package io.baton.cli;
+
+import io.baton.BatonException;
+import io.baton.capture.ChangeCapture;
+import io.baton.capture.DrainMarkers;
+import io.baton.cutover.Replication;
+import io.baton.event.Topics;
+import io.baton.pg.Database;
+import io.baton.pg.TableInfo;
+import io.baton.spec.RowTransform;
+import io.baton.sink.StreamSink;
+import io.baton.transform.TransformStage;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One direction of replication, all stages in this process: capture (Debezium on a slot of the
+ * origin) → Kafka → transform (Kafka Streams) → Kafka → sink (into the destination).
+ */
+final class ReplicationPipeline implements Replication {
+  private final String name;
+  private final Database origin;
+  private final ChangeCapture capture;
+  private final TransformStage transform;
+  private final StreamSink sink;
+
+  private ReplicationPipeline(String name, Database origin, ChangeCapture capture, TransformStage transform, StreamSink sink) {
+    this.name = name;
+    this.origin = origin;
+    this.capture = capture;
+    this.transform = transform;
+    this.sink = sink;
+  }
+
+  /**
+   * Starts every stage. The slot and publication named {@code baton_<name>} must exist on the origin.
+   *
+   * @param name the pipeline's migration name (slot, publication, topics, offsets)
+   * @param origin where changes come from
+   * @param destination where they are applied
+   * @param tables origin tables with their transforms
+   * @param bootstrapServers the Kafka cluster
+   * @param workDir where Debezium's offsets and Kafka Streams' state live
+   * @return the running pipeline
+   */
+  static ReplicationPipeline start(String name, Database origin, Database destination,
+      Map<TableInfo, RowTransform> tables, String bootstrapServers, Path workDir) {
+    List<RowTransform> transforms = List.copyOf(tables.values());
+    List<String> sourceTopics = new ArrayList<>();
+    List<String> targetTopics = new ArrayList<>();
+    for (RowTransform t : transforms) {
+      sourceTopics.add(Topics.source(name, t.sourceTable()));
+      targetTopics.add(Topics.target(name, t.targetTable()));
+    }
+    List<String> all = new ArrayList<>(sourceTopics);
+    all.addAll(targetTopics);
+    KafkaTopics.ensure(bootstrapServers, all);
+    StreamSink sink = StreamSink.start(name, destination, targetTopics, bootstrapServers);
+    TransformStage transform = TransformStage.start(name, transforms, bootstrapServers, workDir.resolve("streams-" + name));
+    ChangeCapture capture = ChangeCapture.start(new ChangeCapture.Settings(name, origin, "baton_" + name, "baton_" + name,
+        transforms.stream().map(RowTransform::sourceTable).toList(), offsetFile(workDir, name), bootstrapServers));
+    return new ReplicationPipeline(name, origin, capture, transform, sink);
+  }
+
+  /**
+   * @param workDir the work directory
+   * @param name the pipeline's name
+   * @return where its Debezium offsets live (deleted when a fresh slot replaces the old one)
+   */
+  static Path offsetFile(Path workDir, String name) {
+    return workDir.resolve("debezium-offsets-" + name + ".dat");
+  }
+
+  @Override
+  public void drain(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    DrainMarkers.Marker marker;
+    try (Connection c = origin.connect()) {
+      marker = DrainMarkers.emit(c);
+    } catch (SQLException e) {
+      throw new BatonException("drain " + name + ": " + e.getMessage(), e, true);
+    }
+    while (!sink.markerApplied(marker.id())) {
+      checkHealthy();
+      if (System.nanoTime() > deadline) {
+        throw new BatonException("drain " + name + ": changes up to LSN " + marker.lsn() + " were not all applied within "
+            + timeout.toMillis() + " ms (capture at " + capture.lastLsn() + ")", null, true);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        throw new BatonException("interrupted while draining " + name, e);
+      }
+    }
+  }
+
+  /** @throws BatonException when a stage stopped on an error */
+  void checkHealthy() {
+    capture.checkHealthy();
+    transform.checkHealthy();
+    sink.checkHealthy();
+  }
+
+  /** @return row changes captured so far */
+  long capturedEvents() {
+    return capture.events();
+  }
+
+  /** @return row changes applied so far */
+  long appliedEvents() {
+    return sink.applied();
+  }
+
+  @Override
+  public void close() {
+    capture.close();
+    transform.close();
+    sink.close();
+  }
+}

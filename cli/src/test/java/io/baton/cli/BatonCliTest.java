@@ -1,0 +1,57 @@
+package io.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatonCliTest {
+  @TempDir
+  Path dir;
+
+  private String stderrOf(Runnable r) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return buf.toString();
+  }
+
+  @Test
+  void shouldStopWithBadInputWhenTheSpecIsMissing() throws Exception {
+    Path sql = Files.writeString(dir.resolve("s.sql"), "SELECT 1;");
+    int[] code = new int[1];
+    String err = stderrOf(() -> code[0] = BatonCli.execute("rehearse", "--source-sql", sql.toString(),
+        "--spec", dir.resolve("missing.yaml").toString()));
+    assertThat(code[0]).isEqualTo(BatonCli.BAD_INPUT);
+    assertThat(err).contains("missing.yaml does not exist");
+  }
+
+  @Test
+  void shouldStopWithBadInputWhenTheSpecIsInvalid() throws Exception {
+    Path sql = Files.writeString(dir.resolve("s.sql"), "SELECT 1;");
+    Path spec = Files.writeString(dir.resolve("spec.yaml"), "name: x\ntables:\n  - sorce: t\n");
+    int[] code = new int[1];
+    String err = stderrOf(() -> code[0] = BatonCli.execute("rehearse", "--source-sql", sql.toString(), "--spec", spec.toString(),
+        "--work-dir", dir.resolve("work").toString()));
+    assertThat(code[0]).isEqualTo(BatonCli.BAD_INPUT);
+    assertThat(err).contains("unknown key 'sorce'").contains("did you mean 'source'?");
+  }
+
+  @Test
+  void shouldRefuseAMissingSqlFile() {
+    int[] code = new int[1];
+    String err = stderrOf(() -> code[0] = BatonCli.execute("rehearse", "--source-sql", dir.resolve("nope.sql").toString(),
+        "--spec", "x.yaml"));
+    assertThat(code[0]).isEqualTo(BatonCli.BAD_INPUT);
+    assertThat(err).contains("nope.sql does not exist");
+  }
+}

@@ -1,0 +1,68 @@
+package io.baton.cutover;
+
+import io.baton.pg.Database;
+import io.baton.pg.PgErrors;
+import io.baton.state.StateSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable journal of a migration's state changes, in {@code baton.journal} on the target: the
+ * audit trail an operator reads after a migration. Holds the current state; every transition is
+ * checked by {@link MigrationState#moveTo} and written before it is reported.
+ */
+public final class Journal {
+  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+  private final String migration;
+  private final Database database;
+  private MigrationState state = MigrationState.PLANNED;
+
+  /**
+   * @param migration the migration name
+   * @param database where the journal lives (the target)
+   */
+  public Journal(String migration, Database database) {
+    this.migration = migration;
+    this.database = database;
+    try (Connection c = database.connect()) {
+      StateSchema.ensure(c);
+    } catch (SQLException e) {
+      throw PgErrors.classify("opening the journal", e);
+    }
+  }
+
+  /** @return the current state */
+  public synchronized MigrationState state() {
+    return state;
+  }
+
+  /**
+   * Moves to a new state and records it.
+   *
+   * @param to the new state
+   * @param actor who asked (for example {@code operator}, {@code rehearse}, {@code trigger:lag})
+   * @param detail what happened, with its numbers; may be null
+   * @throws io.baton.BatonException when the transition is not legal or cannot be recorded
+   */
+  public synchronized void transition(MigrationState to, String actor, String detail) {
+    MigrationState from = state;
+    from.moveTo(to);
+    try (Connection c = database.connect();
+        PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO baton.journal (migration, actor, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?)")) {
+      ps.setString(1, migration);
+      ps.setString(2, actor);
+      ps.setString(3, from.name());
+      ps.setString(4, to.name());
+      ps.setString(5, detail);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw PgErrors.classify("writing the journal (" + from + " -> " + to + ")", e);
+    }
+    state = to;
+    LOG.info("migration {}: {} -> {}{}", migration, from, to, detail == null ? "" : " (" + detail + ")");
+  }
+}

@@ -1,0 +1,110 @@
+package io.baton.cutover;
+
+import io.baton.BatonException;
+import io.baton.pg.Database;
+import io.baton.pgbouncer.AdminConsole;
+import io.baton.pgbouncer.DatabasesSection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes traffic with PgBouncer's admin console (PgBouncer documentation, "Admin console":
+ * {@code PAUSE db} waits for the transactions in flight and holds new ones, {@code RELOAD} rereads
+ * the configuration, {@code RESUME db} lets clients through).
+ *
+ * <p>The {@code [databases]} section lives in its own file, included from pgbouncer.ini with
+ * {@code %include}; repointing rewrites that file atomically and issues RELOAD while the database
+ * is paused, so that no transaction reaches the old server after the pause. The console is
+ * reached with {@link AdminConsole} (trust authentication from loopback).
+ */
+public final class PgBouncerRouter implements TrafficRouter {
+  private static final Logger LOG = LoggerFactory.getLogger(PgBouncerRouter.class);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+  private final String host;
+  private final int port;
+  private final String adminUser;
+  private final String alias;
+  private final Path databasesFile;
+
+  /**
+   * @param host PgBouncer's host
+   * @param port PgBouncer's port
+   * @param adminUser a user listed in {@code admin_users}
+   * @param alias the database name clients use
+   * @param databasesFile the included file that holds the {@code [databases]} section
+   */
+  public PgBouncerRouter(String host, int port, String adminUser, String alias, Path databasesFile) {
+    this.host = host;
+    this.port = port;
+    this.adminUser = adminUser;
+    this.alias = alias;
+    this.databasesFile = databasesFile;
+  }
+
+  @Override
+  public void pause(long timeoutMs) {
+    try {
+      admin("PAUSE " + alias, Duration.ofMillis(Math.max(100, timeoutMs)));
+    } catch (BatonException e) {
+      resume();
+      throw new BatonException("PgBouncer PAUSE " + alias + " did not complete within " + timeoutMs
+          + " ms (a long transaction in flight?): " + e.getMessage() + "; traffic resumed", e, true);
+    }
+  }
+
+  @Override
+  public void repoint(Database database) {
+    try {
+      Path tmp = databasesFile.resolveSibling(databasesFile.getFileName() + ".new");
+      Files.writeString(tmp, DatabasesSection.file(
+          DatabasesSection.databasesLine(alias, database.host(), database.port(), database.database())), StandardCharsets.UTF_8);
+      copyOwner(databasesFile, tmp);
+      Files.move(tmp, databasesFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw new BatonException("cannot rewrite PgBouncer's " + databasesFile + ": " + e.getMessage(), e);
+    }
+    admin("RELOAD", COMMAND_TIMEOUT);
+    LOG.info("PgBouncer {} now points at {}", alias, database);
+  }
+
+  /** PgBouncer may run as another OS user than Baton: the rewritten file keeps the old one's owner. */
+  private static void copyOwner(Path from, Path to) throws java.io.IOException {
+    if (Files.exists(from)) {
+      Files.setOwner(to, Files.getOwner(from));
+    }
+  }
+
+  @Override
+  public void resume() {
+    BatonException last = null;
+    for (int attempt = 1; attempt <= 20; attempt++) {
+      try {
+        admin("RESUME " + alias, COMMAND_TIMEOUT);
+        return;
+      } catch (BatonException e) {
+        if (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("not paused")) {
+          return;
+        }
+        last = e;
+        LOG.warn("PgBouncer RESUME {} failed (attempt {}): {}", alias, attempt, e.getMessage());
+        try {
+          Thread.sleep(50L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    throw new BatonException("PgBouncer RESUME " + alias + " failed 20 times; resume it by hand: psql -h " + host + " -p "
+        + port + " -U " + adminUser + " pgbouncer -c 'RESUME " + alias + "'", last, false);
+  }
+
+  private void admin(String command, Duration timeout) {
+    AdminConsole.execute(host, port, "pgbouncer", adminUser, command, timeout);
+  }
+}

@@ -1,0 +1,79 @@
+package io.baton.cutover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baton.BatonException;
+import io.baton.pg.Database;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class SwitchoverTest {
+  private final List<String> calls = new ArrayList<>();
+  private final AtomicLong clock = new AtomicLong(1_000);
+  private final Database oldSide = new Database("127.0.0.1", 1, "a", "u", null);
+  private final Database newSide = new Database("127.0.0.1", 2, "a", "u", null);
+  private final SequenceSync noSequences = SequenceSync.of(Map.of(), true);
+
+  private final TrafficRouter router = new TrafficRouter() {
+    @Override
+    public void pause(long timeoutMs) {
+      calls.add("pause");
+    }
+
+    @Override
+    public void repoint(Database database) {
+      calls.add("repoint " + database.port());
+    }
+
+    @Override
+    public void resume() {
+      calls.add("resume");
+    }
+  };
+
+  private Replication draining(long tookMs, boolean fail) {
+    return new Replication() {
+      @Override
+      public void drain(Duration timeout) {
+        calls.add("drain within " + timeout.toMillis());
+        clock.addAndGet(tookMs);
+        if (fail) {
+          throw new BatonException("drain timed out", null, true);
+        }
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Test
+  void shouldPauseDrainPrepareRepointAndResumeInOrder() {
+    Switchover.Result r = new Switchover(router, clock::get)
+        .run(draining(120, false), oldSide, newSide, noSequences, () -> calls.add("back channel"), 5000);
+    assertThat(calls).containsExactly("pause", "drain within 5000", "back channel", "repoint 2", "resume");
+    assertThat(r.pauseMs()).isEqualTo(120);
+    assertThat(r.drainMs()).isEqualTo(120);
+  }
+
+  @Test
+  void shouldResumeOnTheOldSideWhenTheDrainFails() {
+    assertThatThrownBy(() -> new Switchover(router, clock::get)
+        .run(draining(10, true), oldSide, newSide, noSequences, () -> calls.add("back channel"), 5000))
+        .hasMessageContaining("aborted").hasMessageContaining("traffic stays on postgresql://u@127.0.0.1:1/a");
+    assertThat(calls).containsExactly("pause", "drain within 5000", "resume");
+  }
+
+  @Test
+  void shouldAbortWhenThePauseDeadlinePassesBeforeTheRepoint() {
+    assertThatThrownBy(() -> new Switchover(router, clock::get)
+        .run(draining(6000, false), oldSide, newSide, noSequences, () -> { }, 5000))
+        .hasMessageContaining("past the limit of 5000 ms");
+    assertThat(calls).doesNotContain("repoint 2").endsWith("resume");
+  }
+}

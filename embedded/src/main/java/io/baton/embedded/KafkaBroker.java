@@ -1,0 +1,244 @@
+package io.baton.embedded;
+
+import io.baton.BatonException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kafka broker in KRaft mode (one node that is broker and controller, {@code node.id=1}) running
+ * in a child JVM started from this JVM's classpath, which must hold {@code kafka_2.13} and should hold
+ * an SLF4J binding (logback-classic) for the broker to log.
+ *
+ * <p>It listens on 127.0.0.1 (PLAINTEXT on one free port, CONTROLLER on another). Internal topics have
+ * replication factor 1; topics are created automatically with one partition. Files live in
+ * {@code <workDir>/kafka/}: {@code server.properties}, {@code data/} (log dirs and metadata, emptied on
+ * start), {@code broker.log} (the broker's output) and {@code format.log}. The child JVM gets
+ * {@code -Xmx512m}. Instances are safe for use by several threads.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private final Path directory;
+    private final int port;
+    private final List<String> classpath;
+    private Process process;
+    private boolean closed;
+
+    private KafkaBroker(Path directory, int port, List<String> classpath) {
+        this.directory = directory;
+        this.port = port;
+        this.classpath = classpath;
+    }
+
+    /**
+     * Writes the configuration into {@code <workDir>/kafka/}, formats the storage with a new cluster id
+     * and starts the broker; blocks until an admin client's {@code describeCluster()} succeeds (at
+     * most 60 s; a format run adds about 2 s).
+     *
+     * @param workDir directory that holds the broker's directory; created if missing
+     * @return the running broker; never null
+     * @throws BatonException if kafka_2.13 is not on the classpath, formatting fails, or the broker is not
+     *     ready within 60 s (the message holds the tail of broker.log)
+     */
+    public static KafkaBroker start(Path workDir) {
+        Objects.requireNonNull(workDir, "workDir");
+        Path directory = workDir.resolve("kafka").toAbsolutePath().normalize();
+        List<String> classpath = ChildJvm.expand(System.getProperty("java.class.path", ""));
+        ChildJvm.requireOnClasspath("kafka.Kafka", classpath);
+        ChildJvm.requireOnClasspath(ParentWatchingMain.class.getName(), classpath);
+        int port = Ports.freePort();
+        int controllerPort = Ports.freePort();
+        try {
+            Files.createDirectories(directory);
+            FileTrees.deleteQuietly(directory.resolve("data"));
+            Files.writeString(directory.resolve("server.properties"),
+                    KafkaServerProperties.render(port, controllerPort, directory.resolve("data")),
+                    StandardCharsets.UTF_8);
+            Files.writeString(directory.resolve("logback.xml"), KafkaServerProperties.logbackXml(),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BatonException("Cannot write the Kafka configuration to " + directory + ": " + e.getMessage()
+                    + "; check that the work directory is writable", e);
+        }
+        if (ClassLoader.getSystemResource("ch/qos/logback/classic/Logger.class") == null) {
+            LOG.warn("logback-classic is not on the classpath: the Kafka broker in {} will not log", directory);
+        }
+        KafkaBroker broker = new KafkaBroker(directory, port, classpath);
+        broker.format();
+        broker.launch();
+        return broker;
+    }
+
+    /** The bootstrap servers for clients: {@code "127.0.0.1:<port>"}. */
+    public String bootstrapServers() {
+        return Ports.LOOPBACK + ":" + port;
+    }
+
+    /** The PLAINTEXT port clients connect to. */
+    public int port() {
+        return port;
+    }
+
+    /** The broker's directory ({@code <workDir>/kafka}). */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The broker's log file (stdout and stderr of the child JVM). */
+    public Path logFile() {
+        return directory.resolve("broker.log");
+    }
+
+    /** The process id of the broker's JVM (the latest one after {@link #restart()}). */
+    public synchronized long pid() {
+        return process.pid();
+    }
+
+    /** Returns whether the broker's JVM is running. */
+    public synchronized boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Kills the broker's JVM with SIGKILL (no controlled shutdown), for fault tests, and waits for it to
+     * exit. Data stays; {@link #restart()} brings it back on the same ports.
+     */
+    public synchronized void kill() {
+        try {
+            if (!process.destroyForcibly().waitFor(10, TimeUnit.SECONDS)) {
+                LOG.warn("Kafka broker {} (pid {}) still runs 10 s after SIGKILL", bootstrapServers(), process.pid());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("Kafka broker {} killed (SIGKILL)", bootstrapServers());
+    }
+
+    /**
+     * Starts the broker again on the same ports and data after {@link #kill()} or a crash (stopping it
+     * first if it still runs); blocks until it is ready again.
+     *
+     * @throws BatonException if it is closed or not ready within 60 s
+     */
+    public synchronized void restart() {
+        if (closed) {
+            throw new BatonException("Kafka broker " + bootstrapServers() + " is closed: start a new one");
+        }
+        Processes.stop(process.toHandle(), STOP_GRACE);
+        launch();
+    }
+
+    /**
+     * Stops the broker: SIGTERM (controlled shutdown), then SIGKILL after 10 s. Waits for the JVM to
+     * exit. Idempotent; never throws.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (process != null && !Processes.stop(process.toHandle(), STOP_GRACE)) {
+            LOG.warn("Kafka broker {} did not stop within {} s and was killed", bootstrapServers(),
+                    STOP_GRACE.toSeconds());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaBroker[" + bootstrapServers() + "]";
+    }
+
+    private void format() {
+        List<String> command = javaCommand("-Xmx256m");
+        command.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+                "-c", directory.resolve("server.properties").toString()));
+        Processes.run("Kafka storage format in " + directory, command, directory.resolve("format.log"),
+                Duration.ofSeconds(120));
+    }
+
+    private synchronized void launch() {
+        List<String> command = javaCommand("-Xmx512m");
+        command.addAll(List.of(ParentWatchingMain.class.getName(), String.valueOf(ProcessHandle.current().pid()),
+                "kafka.Kafka", directory.resolve("server.properties").toString()));
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new BatonException("Cannot start the Kafka broker JVM (" + command.get(0) + "): " + e.getMessage()
+                    + "; check that the JDK is intact", e);
+        }
+        try {
+            awaitReady();
+        } catch (RuntimeException e) {
+            Processes.stop(process.toHandle(), Duration.ZERO);
+            throw e;
+        }
+    }
+
+    private List<String> javaCommand(String heap) {
+        return new ArrayList<>(List.of(ChildJvm.javaExecutable(), heap,
+                "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+                "-Dlogback.configurationFile=" + directory.resolve("logback.xml"),
+                "-cp", String.join(java.io.File.pathSeparator, classpath)));
+    }
+
+    private void awaitReady() {
+        long started = System.nanoTime();
+        try {
+            if (!Ports.awaitOpen(port, READY_TIMEOUT, process)) {
+                throw notReady(started, null);
+            }
+            Map<String, Object> config = Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                    AdminClientConfig.CLIENT_ID_CONFIG, "baton-embedded-readiness",
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+            Exception last = null;
+            try (Admin admin = Admin.create(config)) {
+                while (Processes.elapsedMillis(started) < READY_TIMEOUT.toMillis() && process.isAlive()) {
+                    try {
+                        if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                            return;
+                        }
+                    } catch (ExecutionException | TimeoutException e) {
+                        last = e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            throw notReady(started, last);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BatonException("Interrupted while waiting for the Kafka broker at " + bootstrapServers(), e);
+        }
+    }
+
+    private BatonException notReady(long started, Exception cause) {
+        String state = process.isAlive() ? "is running but not ready"
+                : "exited with code " + process.exitValue();
+        return new BatonException("Kafka broker at " + bootstrapServers() + " " + state + " after "
+                + Processes.elapsedMillis(started) + " ms (limit " + READY_TIMEOUT.toMillis() + " ms); see "
+                + logFile() + ":\n" + Processes.tail(logFile(), 30), cause);
+    }
+}

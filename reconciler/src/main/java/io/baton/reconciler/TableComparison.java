@@ -1,0 +1,21 @@
+package io.baton.reconciler;
+
+/**
+ * The result of comparing one table: spec(source) against target.
+ *
+ * @param source the source table
+ * @param target the target table
+ * @param sourceRows exact row count of the source
+ * @param targetRows exact row count of the target
+ * @param sourceChecksum order-independent checksum of spec(source), decimal
+ * @param targetChecksum order-independent checksum of the target, decimal
+ * @param mismatchedRows rows missing, extra or different on the target; 0 when equal
+ * @param millis time the comparison took
+ */
+public record TableComparison(String source, String target, long sourceRows, long targetRows,
+    String sourceChecksum, String targetChecksum, long mismatchedRows, long millis) {
+  /** @return true when counts and checksums agree */
+  public boolean equal() {
+    return sourceRows == targetRows && sourceChecksum.equals(targetChecksum);
+  }
+}

@@ -1,0 +1,334 @@
+package io.baton.sink;
+
+import io.baton.BatonException;
+import io.baton.event.ChangeEvent;
+import io.baton.event.ChangeEventJson;
+import io.baton.pg.Database;
+import io.baton.pg.PgErrors;
+import io.baton.state.StateSchema;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the transformed change topics to a database: batched upserts and deletes in Kafka order
+ * (hence source commit order per key), with the consumed offsets stored in {@code baton.sink_offsets}
+ * in the same transaction as the rows. A restart seeks to the stored offsets, so every change takes
+ * effect exactly once even though Kafka delivers at least once.
+ *
+ * <p>A poll's records are applied in one transaction. A retriable error (lost connection,
+ * serialization failure) rolls it back and retries up to 5 times with exponential backoff; a
+ * permanent error (a constraint violation, a value the column type rejects) rolls it back and stops
+ * the sink with a message naming the table, key and LSN: nothing of the batch is applied.
+ */
+public final class StreamSink implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamSink.class);
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final String migration;
+  private final Database target;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Thread thread;
+  private final AtomicLong applied = new AtomicLong();
+  private final AtomicLong lastCommitTimeMs = new AtomicLong();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final Map<String, java.util.Set<TopicPartition>> appliedMarkers = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean running = true;
+  private final int partitionCount;
+  private Connection conn;
+
+  private StreamSink(String migration, Database target, List<String> topics, String bootstrapServers) {
+    this.migration = migration;
+    this.target = target;
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "baton-" + migration + "-sink");
+    this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : topics) {
+      consumer.partitionsFor(topic, Duration.ofSeconds(30))
+          .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+    }
+    consumer.assign(partitions);
+    this.partitionCount = partitions.size();
+    this.conn = target.connect();
+    StateSchema.ensure(conn);
+    Map<TopicPartition, Long> stored = storedOffsets();
+    for (TopicPartition tp : partitions) {
+      Long next = stored.get(tp);
+      if (next == null) {
+        consumer.seekToBeginning(List.of(tp));
+      } else {
+        consumer.seek(tp, next);
+      }
+    }
+    LOG.info("sink {} resumes {} partitions into {} ({} with stored offsets)", migration, partitions.size(), target, stored.size());
+    this.thread = new Thread(this::run, "baton-sink-" + migration);
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * Starts applying in a background thread.
+   *
+   * @param migration the migration name (offsets and markers are stored under it)
+   * @param target the database to apply to
+   * @param topics the topics to apply; they must exist
+   * @param bootstrapServers the Kafka cluster
+   * @return the running sink
+   */
+  public static StreamSink start(String migration, Database target, List<String> topics, String bootstrapServers) {
+    StreamSink s = new StreamSink(migration, target, topics, bootstrapServers);
+    s.thread.start();
+    return s;
+  }
+
+  private Map<TopicPartition, Long> storedOffsets() {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT topic, kafka_partition, next_offset FROM baton.sink_offsets WHERE migration = ?")) {
+      ps.setString(1, migration);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the sink's stored offsets", e);
+    }
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+        if (!records.isEmpty()) {
+          applyWithRetry(records);
+        }
+      }
+    } catch (WakeupException e) {
+      // close() asked us to stop
+    } catch (Throwable t) {
+      failure.compareAndSet(null, t);
+      LOG.error("sink {} stopped: {}", migration, t.getMessage(), t);
+    }
+  }
+
+  private void applyWithRetry(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        apply(records);
+        return;
+      } catch (BatonException e) {
+        if (!e.isRetriable() || attempt >= MAX_ATTEMPTS || !running) {
+          throw e;
+        }
+        long backoff = Math.min(5000, 100L << attempt);
+        LOG.warn("sink {}: attempt {} failed ({}); retrying in {} ms", migration, attempt, e.getMessage(), backoff);
+        Thread.sleep(backoff);
+        reconnect();
+      }
+    }
+  }
+
+  private void reconnect() {
+    try {
+      conn.close();
+    } catch (SQLException ignored) {
+      // replaced below
+    }
+    conn = target.connect();
+  }
+
+  private void apply(ConsumerRecords<byte[], byte[]> records) {
+    Map<TopicPartition, Long> next = new HashMap<>();
+    List<Map.Entry<String, TopicPartition>> markers = new ArrayList<>();
+    List<ChangeEvent> batchEvents = new ArrayList<>();
+    String batchSql = null;
+    PreparedStatement batch = null;
+    long rows = 0;
+    long newestCommit = 0;
+    try {
+      conn.setAutoCommit(false);
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        ChangeEvent e = ChangeEventJson.parse(r.value());
+        next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+        if (e.op() == ChangeEvent.Op.MARKER) {
+          flush(batch, batchEvents);
+          recordMarker(e, r);
+          markers.add(Map.entry(e.after().get("marker"), new TopicPartition(r.topic(), r.partition())));
+          continue;
+        }
+        ChangeStatements s = ChangeStatements.of(e);
+        if (!s.sql().equals(batchSql)) {
+          flush(batch, batchEvents);
+          if (batch != null) {
+            batch.close();
+          }
+          batch = conn.prepareStatement(s.sql());
+          batchSql = s.sql();
+        }
+        for (int i = 0; i < s.values().size(); i++) {
+          String v = s.values().get(i);
+          if (v == null) {
+            batch.setNull(i + 1, Types.OTHER);
+          } else {
+            batch.setString(i + 1, v);
+          }
+        }
+        batch.addBatch();
+        batchEvents.add(e);
+        rows++;
+        newestCommit = Math.max(newestCommit, e.commitTimeMs());
+      }
+      flush(batch, batchEvents);
+      storeOffsets(next);
+      conn.commit();
+      applied.addAndGet(rows);
+      markers.forEach(m -> appliedMarkers.computeIfAbsent(m.getKey(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(m.getValue()));
+      if (newestCommit > 0) {
+        lastCommitTimeMs.set(newestCommit);
+      }
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw PgErrors.classify("sink " + migration + ": applying " + describe(batchEvents, e), e);
+    } catch (RuntimeException e) {
+      rollbackQuietly();
+      throw e;
+    } finally {
+      if (batch != null) {
+        try {
+          batch.close();
+        } catch (SQLException ignored) {
+          // the transaction is already decided
+        }
+      }
+    }
+  }
+
+  private static void flush(PreparedStatement batch, List<ChangeEvent> events) throws SQLException {
+    if (batch != null && !events.isEmpty()) {
+      batch.executeBatch();
+      events.clear();
+    }
+  }
+
+  private static String describe(List<ChangeEvent> pending, SQLException e) {
+    if (pending.isEmpty()) {
+      return "a batch";
+    }
+    int index = e instanceof BatchUpdateException b ? Math.min(b.getUpdateCounts().length, pending.size() - 1) : 0;
+    ChangeEvent failed = pending.get(index);
+    Map<String, String> key = failed.key() != null ? failed.key() : failed.before() != null ? failed.before() : failed.after();
+    return failed.op() + " of " + failed.table() + " key " + key + " at LSN " + failed.lsn()
+        + " (nothing of its batch was applied)";
+  }
+
+  private void recordMarker(ChangeEvent e, ConsumerRecord<byte[], byte[]> r) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO baton.drain_markers"
+        + " (migration, marker, topic, kafka_partition, lsn) VALUES (?, ?, ?, ?, ?::pg_lsn) ON CONFLICT DO NOTHING")) {
+      ps.setString(1, migration);
+      ps.setString(2, e.after().get("marker"));
+      ps.setString(3, r.topic());
+      ps.setInt(4, r.partition());
+      ps.setString(5, e.lsn().toString());
+      ps.executeUpdate();
+    }
+  }
+
+  private void storeOffsets(Map<TopicPartition, Long> next) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO baton.sink_offsets"
+        + " (migration, topic, kafka_partition, next_offset) VALUES (?, ?, ?, ?) ON CONFLICT (migration, topic, kafka_partition)"
+        + " DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()")) {
+      for (Map.Entry<TopicPartition, Long> o : next.entrySet()) {
+        ps.setString(1, migration);
+        ps.setString(2, o.getKey().topic());
+        ps.setInt(3, o.getKey().partition());
+        ps.setLong(4, o.getValue());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      conn.rollback();
+    } catch (SQLException ignored) {
+      // a broken connection has rolled back on the server already
+    }
+  }
+
+  /**
+   * Tells whether a drain marker has been applied on every partition this sink reads. Markers are
+   * also recorded in {@code baton.drain_markers}, in the transaction that applied them, for other
+   * processes to read.
+   *
+   * @param marker the marker id
+   * @return true when every partition has applied it
+   */
+  public boolean markerApplied(String marker) {
+    java.util.Set<TopicPartition> seen = appliedMarkers.get(marker);
+    return seen != null && seen.size() >= partitionCount;
+  }
+
+  /** @return the number of row changes applied and committed */
+  public long applied() {
+    return applied.get();
+  }
+
+  /** @return the source commit time of the newest applied change, ms since the epoch; 0 before any */
+  public long lastCommitTimeMs() {
+    return lastCommitTimeMs.get();
+  }
+
+  /** @throws BatonException when the sink stopped on an error */
+  public void checkHealthy() {
+    Throwable t = failure.get();
+    if (t != null) {
+      throw t instanceof BatonException b ? b : new BatonException("sink " + migration + " failed: " + t.getMessage(), t);
+    }
+  }
+
+  /** Stops after the transaction in progress; waits up to 30 s. */
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    consumer.close(Duration.ofSeconds(5));
+    try {
+      conn.close();
+    } catch (SQLException ignored) {
+      // nothing more to release
+    }
+    LOG.info("sink {} stopped after {} changes", migration, applied.get());
+  }
+}

@@ -1,0 +1,46 @@
+package io.baton.event;
+
+import io.baton.pg.TableName;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+/**
+ * Kafka topic names of one migration: the one place they are formed.
+ *
+ * <p>{@code baton.<migration>.source.<schema>.<table>} carries captured changes,
+ * {@code baton.<migration>.target.<schema>.<table>} the transformed ones. Kafka allows only ASCII
+ * letters, digits, '.', '_' and '-' in topic names, at most 249 characters ("Topic" naming rules in
+ * Kafka's {@code org.apache.kafka.common.internals.Topic}); other characters become '_' and a CRC32
+ * of the original name is appended so that two names never collide.
+ */
+public final class Topics {
+  private Topics() {}
+
+  /**
+   * @param migration the migration name
+   * @param table a source table
+   * @return the topic of the table's captured changes
+   */
+  public static String source(String migration, TableName table) {
+    return "baton." + migration + ".source." + part(table.schema()) + "." + part(table.name());
+  }
+
+  /**
+   * @param migration the migration name
+   * @param table a target table
+   * @return the topic of the table's transformed changes
+   */
+  public static String target(String migration, TableName table) {
+    return "baton." + migration + ".target." + part(table.schema()) + "." + part(table.name());
+  }
+
+  private static String part(String name) {
+    String safe = name.replaceAll("[^A-Za-z0-9_-]", "_");
+    if (safe.equals(name) && safe.length() <= 60) {
+      return name;
+    }
+    CRC32 crc = new CRC32();
+    crc.update(name.getBytes(StandardCharsets.UTF_8));
+    return safe.substring(0, Math.min(40, safe.length())) + "_" + Long.toHexString(crc.getValue());
+  }
+}

@@ -1,0 +1,81 @@
+package io.baton.spec;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.baton.pg.TableName;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A migration spec: the authoritative document of one migration, loaded by {@link SpecLoader}.
+ *
+ * @param name the migration's name: lower-case letters, digits and underscores, at most 40; it
+ *     names the replication slot, the publication, the Kafka topics and Baton's state on the target
+ * @param schema what Baton does with the target schema
+ * @param compatibilityViews when true and {@code schema} is {@code create}, each renamed table
+ *     also gets, on the target, an updatable view with the source's table and column names, so that
+ *     clients that still use the old names keep working after cutover
+ * @param tables the tables in scope, at least one; a source table appears once
+ * @param cutover cutover settings
+ */
+public record MigrationSpec(
+    String name, SchemaMode schema, boolean compatibilityViews, List<TableMapping> tables, CutoverSettings cutover) {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
+
+  @JsonCreator
+  static MigrationSpec fromYaml(
+      @JsonProperty(value = "name", required = true) String name,
+      @JsonProperty("schema") SchemaMode schema,
+      @JsonProperty("compatibilityViews") Boolean compatibilityViews,
+      @JsonProperty(value = "tables", required = true) List<TableMapping> tables,
+      @JsonProperty("cutover") CutoverSettings cutover) {
+    return new MigrationSpec(
+        name,
+        schema == null ? SchemaMode.CREATE : schema,
+        compatibilityViews != null && compatibilityViews,
+        tables,
+        cutover == null ? CutoverSettings.DEFAULTS : cutover);
+  }
+
+  public MigrationSpec {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new SpecException("name must be lower-case letters, digits and underscores, starting with a letter,"
+          + " at most 40 characters (it names the replication slot); was '" + name + "'");
+    }
+    if (tables == null || tables.isEmpty()) {
+      throw new SpecException("tables must list at least one table");
+    }
+    tables = List.copyOf(tables);
+    Set<TableName> sources = new HashSet<>();
+    Set<TableName> targets = new HashSet<>();
+    for (TableMapping t : tables) {
+      if (!sources.add(t.source())) {
+        throw new SpecException("table " + t.source() + " is listed twice in tables");
+      }
+      if (!targets.add(t.target())) {
+        throw new SpecException("two tables map to the same target table " + t.target());
+      }
+    }
+  }
+
+  /**
+   * @param source a source table
+   * @return its mapping, or empty when the table is not in scope
+   */
+  public Optional<TableMapping> mapping(TableName source) {
+    return tables.stream().filter(t -> t.source().equals(source)).findFirst();
+  }
+
+  /** @return the name of the logical replication slot on the source: {@code baton_<name>} */
+  public String slotName() {
+    return "baton_" + name;
+  }
+
+  /** @return the name of the publication on the source: {@code baton_<name>} */
+  public String publicationName() {
+    return "baton_" + name;
+  }
+}

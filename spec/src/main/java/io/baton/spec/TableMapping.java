@@ -1,0 +1,45 @@
+package io.baton.spec;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.baton.pg.TableName;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One source table and where it goes (spec list {@code tables}).
+ *
+ * @param source the source table, {@code schema.table} (schema defaults to {@code public})
+ * @param target the target table; defaults to the source name
+ * @param columns rules per source column; columns without a rule keep their name and value
+ */
+public record TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns) {
+  @JsonCreator
+  static TableMapping fromYaml(
+      @JsonProperty(value = "source", required = true) String source,
+      @JsonProperty("target") String target,
+      @JsonProperty("columns") Map<String, ColumnRule> columns) {
+    if (source == null || source.isBlank()) {
+      throw new SpecException("source must name a table, for example public.orders");
+    }
+    TableName src = TableName.parse(source);
+    return new TableMapping(src, target == null ? src : TableName.parse(target), columns);
+  }
+
+  public TableMapping {
+    columns = columns == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    long distinct = columns.entrySet().stream()
+        .filter(e -> !e.getValue().drop())
+        .map(e -> e.getValue().rename() == null ? e.getKey() : e.getValue().rename())
+        .distinct().count();
+    long kept = columns.values().stream().filter(r -> !r.drop()).count();
+    if (distinct != kept) {
+      throw new SpecException("two columns of " + source + " would have the same target name");
+    }
+  }
+
+  /** @return the transform this mapping defines */
+  public RowTransform transform() {
+    return new RowTransform(this);
+  }
+}

@@ -1,0 +1,47 @@
+package io.baton.state;
+
+import io.baton.pg.PgErrors;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Baton's own tables, in schema {@code baton} of a database Baton writes to (the target; and the
+ * source too once reverse replication writes there). The one place their DDL lives.
+ *
+ * <ul>
+ *   <li>{@code sink_offsets}: per migration and Kafka topic partition, the next offset to apply;
+ *       written in the same transaction as the rows it covers;
+ *   <li>{@code drain_markers}: drain markers a sink has applied, per topic partition;
+ *   <li>{@code snapshots}: bulk snapshots completed per migration and table;
+ *   <li>{@code journal}: every state change of a migration (time, actor, from, to, detail): the
+ *       audit trail.
+ * </ul>
+ */
+public final class StateSchema {
+  private StateSchema() {}
+
+  /**
+   * Creates the schema and tables when missing.
+   *
+   * @param conn an auto-commit connection
+   */
+  public static void ensure(Connection conn) {
+    try (Statement st = conn.createStatement()) {
+      st.execute("CREATE SCHEMA IF NOT EXISTS baton");
+      st.execute("CREATE TABLE IF NOT EXISTS baton.sink_offsets (migration text NOT NULL, topic text NOT NULL,"
+          + " kafka_partition int NOT NULL, next_offset bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),"
+          + " PRIMARY KEY (migration, topic, kafka_partition))");
+      st.execute("CREATE TABLE IF NOT EXISTS baton.drain_markers (migration text NOT NULL, marker text NOT NULL,"
+          + " topic text NOT NULL, kafka_partition int NOT NULL, lsn pg_lsn NOT NULL,"
+          + " applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration, marker, topic, kafka_partition))");
+      st.execute("CREATE TABLE IF NOT EXISTS baton.snapshots (migration text NOT NULL, source_table text NOT NULL,"
+          + " rows bigint NOT NULL, finished_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration, source_table))");
+      st.execute("CREATE TABLE IF NOT EXISTS baton.journal (id bigserial PRIMARY KEY, migration text NOT NULL,"
+          + " at timestamptz NOT NULL DEFAULT clock_timestamp(), actor text NOT NULL, from_state text,"
+          + " to_state text NOT NULL, detail text)");
+    } catch (SQLException e) {
+      throw PgErrors.classify("creating Baton's state schema (baton.*)", e);
+    }
+  }
+}

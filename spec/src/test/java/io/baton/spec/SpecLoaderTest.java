@@ -1,0 +1,87 @@
+package io.baton.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.baton.pg.TableName;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpecLoaderTest {
+  private final SpecLoader loader = new SpecLoader(Map.of("TARGET_SCHEMA", "app")::get);
+
+  @Test
+  void shouldLoadMappingsWithDefaults() {
+    MigrationSpec spec = loader.parse("""
+        name: demo
+        tables:
+          - source: pgbench_accounts
+            target: public.accounts
+            columns:
+              abalance: { rename: balance }
+              filler: { drop: true }
+          - source: public.pgbench_branches
+        """, "demo.yaml");
+    assertThat(spec.name()).isEqualTo("demo");
+    assertThat(spec.schema()).isEqualTo(SchemaMode.CREATE);
+    assertThat(spec.cutover()).isEqualTo(CutoverSettings.DEFAULTS);
+    assertThat(spec.tables().get(0).source()).isEqualTo(new TableName("public", "pgbench_accounts"));
+    assertThat(spec.tables().get(0).target()).isEqualTo(new TableName("public", "accounts"));
+    assertThat(spec.tables().get(1).target()).isEqualTo(spec.tables().get(1).source());
+    assertThat(spec.slotName()).isEqualTo("baton_demo");
+  }
+
+  @Test
+  void shouldSubstituteEnvironmentVariables() {
+    MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: public.t\n    target: ${TARGET_SCHEMA}.t\n", "s.yaml");
+    assertThat(spec.tables().get(0).target().schema()).isEqualTo("app");
+  }
+
+  @Test
+  void shouldNameFileLineAndSuggestionForMisspeltKey() {
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n    columns:\n      a: { renam: b }\n", "m.yaml"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("m.yaml line 5")
+        .hasMessageContaining("unknown key 'renam'")
+        .hasMessageContaining("did you mean 'rename'?");
+  }
+
+  @Test
+  void shouldRejectUnsetEnvironmentVariableWithItsLine() {
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: ${NOPE}\n", "m.yaml"))
+        .hasMessageContaining("m.yaml line 3: environment variable NOPE is not set");
+  }
+
+  @Test
+  void shouldRejectInvalidNameWithTheRule() {
+    assertThatThrownBy(() -> loader.parse("name: Demo-1\ntables:\n  - source: t\n", "m.yaml"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageStartingWith("m.yaml line ")
+        .hasMessageContaining("name must be lower-case letters")
+        .hasMessageContaining("was 'Demo-1'");
+  }
+
+  @Test
+  void shouldRejectMissingTables() {
+    assertThatThrownBy(() -> loader.parse("name: demo\n", "m.yaml"))
+        .isInstanceOf(SpecException.class).hasMessageContaining("tables");
+  }
+
+  @Test
+  void shouldRejectDuplicateSourceTable() {
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n  - source: public.t\n    target: u\n", "m.yaml"))
+        .hasMessageContaining("table public.t is listed twice");
+  }
+
+  @Test
+  void shouldRejectRenameAndDropTogether() {
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n    columns:\n      a: {rename: b, drop: true}\n", "m.yaml"))
+        .hasMessageContaining("both renamed").hasMessageContaining("tables[0].columns.a");
+  }
+
+  @Test
+  void shouldReportMissingFileClearly() {
+    assertThatThrownBy(() -> loader.load(java.nio.file.Path.of("/nonexistent/spec.yaml")))
+        .isInstanceOf(SpecException.class).hasMessageContaining("/nonexistent/spec.yaml does not exist");
+  }
+}

@@ -1,0 +1,132 @@
+package io.baton.transform;
+
+import io.baton.BatonException;
+import io.baton.event.ChangeEvent;
+import io.baton.event.ChangeEventJson;
+import io.baton.event.Topics;
+import io.baton.pg.TableName;
+import io.baton.spec.RowTransform;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka Streams application that applies the spec to every captured change: it reads each
+ * source table's topic ({@link Topics#source}), passes every event through the table's
+ * {@link RowTransform}, and writes it, keyed by the target primary key, to the target table's
+ * topic ({@link Topics#target}), with {@code processing.guarantee=exactly_once_v2}.
+ *
+ * <p>Drain markers pass through unchanged but for their table, so they reach the sink behind every
+ * change that preceded them.
+ */
+public final class TransformStage implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TransformStage.class);
+  private final KafkaStreams streams;
+  private final String migration;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+  private TransformStage(String migration, KafkaStreams streams) {
+    this.migration = migration;
+    this.streams = streams;
+  }
+
+  /**
+   * Builds the topology.
+   *
+   * @param migration the migration name (topic names)
+   * @param transforms one transform per source table in scope
+   * @return the topology: one source node over all source topics, a map, a sink choosing the topic
+   */
+  public static Topology topology(String migration, List<RowTransform> transforms) {
+    Map<String, RowTransform> bySourceTopic = new HashMap<>();
+    for (RowTransform t : transforms) {
+      bySourceTopic.put(Topics.source(migration, t.sourceTable()), t);
+    }
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(List.copyOf(bySourceTopic.keySet()), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+        .map((key, value) -> {
+          ChangeEvent in = ChangeEventJson.parse(value);
+          RowTransform t = bySourceTopic.get(Topics.source(migration, in.table()));
+          if (t == null) {
+            throw new BatonException("transform " + migration + ": change event for table " + in.table()
+                + " which is not in the spec (LSN " + in.lsn() + ")");
+          }
+          ChangeEvent out = t.apply(in);
+          return KeyValue.pair(ChangeEventJson.key(out.key()), ChangeEventJson.value(out));
+        })
+        .to((key, value, ctx) -> Topics.target(migration, targetOf(bySourceTopic, ctx.topic())),
+            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+    return builder.build();
+  }
+
+  private static TableName targetOf(Map<String, RowTransform> bySourceTopic, String sourceTopic) {
+    return bySourceTopic.get(sourceTopic).targetTable();
+  }
+
+  /**
+   * Starts the application.
+   *
+   * @param migration the migration name: topics, and the application id {@code baton-<name>-transform}
+   * @param transforms one transform per source table
+   * @param bootstrapServers the Kafka cluster
+   * @param stateDir Kafka Streams' {@code state.dir}
+   * @return the running stage
+   */
+  public static TransformStage start(String migration, List<RowTransform> transforms, String bootstrapServers, Path stateDir) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "baton-" + migration + "-transform");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    p.put(StreamsConfig.producerPrefix("linger.ms"), 2);
+    p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+    KafkaStreams streams = new KafkaStreams(topology(migration, transforms), p);
+    TransformStage stage = new TransformStage(migration, streams);
+    streams.setUncaughtExceptionHandler(e -> {
+      stage.failure.compareAndSet(null, e);
+      LOG.error("transform {} failed", migration, e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.start();
+    LOG.info("transform {} started for {} tables", migration, transforms.size());
+    return stage;
+  }
+
+  /** @throws BatonException when the application stopped on an error */
+  public void checkHealthy() {
+    Throwable t = failure.get();
+    if (t != null) {
+      throw new BatonException("transform " + migration + " failed: " + t.getMessage(), t);
+    }
+  }
+
+  /**
+   * Stops the application, committing what it processed, and leaves the consumer group so that a
+   * restarted instance gets the partitions at once instead of after the session timeout; waits up
+   * to 30 s.
+   */
+  @Override
+  public void close() {
+    streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+        .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    LOG.info("transform {} stopped", migration);
+  }
+}
