@@ -245,6 +245,19 @@ final class Migration implements AutoCloseable {
   }
 
   /**
+   * Waits until the direction that runs now has applied everything committed before this call,
+   * without holding writes.
+   *
+   * @param timeoutMs how long the drain may take
+   */
+  void catchUp(long timeoutMs) {
+    ReplicationPipeline running = forward != null ? forward : reverse;
+    if (running != null) {
+      running.drain(java.time.Duration.ofMillis(timeoutMs));
+    }
+  }
+
+  /**
    * Compares spec(source) with the target after draining the direction that runs now. Call it while
    * writes are held (or stopped) for an exact answer.
    *
@@ -252,10 +265,7 @@ final class Migration implements AutoCloseable {
    * @return one comparison per table
    */
   List<TableComparison> verify(long drainTimeoutMs) {
-    ReplicationPipeline running = forward != null ? forward : reverse;
-    if (running != null) {
-      running.drain(java.time.Duration.ofMillis(drainTimeoutMs));
-    }
+    catchUp(drainTimeoutMs);
     return Reconciler.compare(source, target, forwardTables);
   }
 

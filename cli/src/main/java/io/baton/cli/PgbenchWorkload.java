@@ -30,6 +30,7 @@ final class PgbenchWorkload implements AutoCloseable {
   private final int segmentSeconds;
   private final List<Process> segments = new ArrayList<>();
   private final Thread scheduler;
+  private final Thread shutdownHook = new Thread(this::close, "baton-workload-stop");
   private volatile boolean running = true;
 
   /**
@@ -68,6 +69,7 @@ final class PgbenchWorkload implements AutoCloseable {
     } catch (IOException e) {
       throw new BatonException("cannot create workload log directory " + dir + ": " + e.getMessage(), e);
     }
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
     scheduler.start();
   }
 
@@ -169,12 +171,20 @@ final class PgbenchWorkload implements AutoCloseable {
    */
   record Result(PgbenchLog log, long failedTransactions, long failedRuns) {}
 
+  /** Stops every pgbench still running (also on Ctrl-C, through a shutdown hook). */
   @Override
   public void close() {
     running = false;
     scheduler.interrupt();
     synchronized (this) {
       segments.forEach(Process::destroyForcibly);
+    }
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        // the JVM is already shutting down, or the hook was never added
+      }
     }
   }
 }

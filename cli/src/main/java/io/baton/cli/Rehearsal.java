@@ -58,6 +58,7 @@ final class Rehearsal {
    */
   Summary run() {
     MigrationSpec spec = new SpecLoader().load(options.spec());
+    allowTraversal(options.workDir());
     Summary summary = new Summary();
     summary.spec = spec.name();
     try (EmbeddedEnvironment env = EmbeddedEnvironment.builder().workDir(options.workDir().resolve("servers")).start()) {
@@ -78,18 +79,14 @@ final class Rehearsal {
         summary.verifications.add(verifyHeld(migration, "streaming"));
         settle();
 
-        long cutStart = System.currentTimeMillis();
-        Switchover.Result cut = migration.cutover();
-        long cutEnd = System.currentTimeMillis();
-        summary.cutoverControllerMs = cut.pauseMs();
+        Switch cut = Switch.timed(migration::cutover);
+        summary.cutoverControllerMs = cut.result().pauseMs();
         pause(options.phaseSeconds());
         summary.verifications.add(verifyHeld(migration, "after cutover"));
         settle();
 
-        long rbStart = System.currentTimeMillis();
-        Switchover.Result rb = migration.rollback();
-        long rbEnd = System.currentTimeMillis();
-        summary.rollbackControllerMs = rb.pauseMs();
+        Switch rb = Switch.timed(migration::rollback);
+        summary.rollbackControllerMs = rb.result().pauseMs();
         pause(options.phaseSeconds());
         summary.verifications.add(verifyHeld(migration, "after rollback"));
 
@@ -97,8 +94,8 @@ final class Rehearsal {
         summary.verifications.add(verify(migration, "workload stopped"));
         summary.transactions = w.log().committed();
         summary.failedTransactions = w.failedTransactions() + w.failedRuns();
-        summary.cutoverPauseMs = w.log().longestGapMs(cutStart, cutEnd);
-        summary.rollbackPauseMs = w.log().longestGapMs(rbStart, rbEnd);
+        summary.cutoverPauseMs = w.log().longestGapMs(cut.startMs(), cut.endMs());
+        summary.rollbackPauseMs = w.log().longestGapMs(rb.startMs(), rb.endMs());
         summary.streamEvents = migration.streamedEvents();
         summary.maxPauseMs = spec.cutover().maxWritePauseMs();
         migration.close();
@@ -110,6 +107,21 @@ final class Rehearsal {
       LOG.error("rehearsal failed: {}", e.getMessage(), e);
     }
     return summary;
+  }
+
+  /**
+   * PgBouncer refuses to run as root, so it runs as the OS user postgres, which must be able to
+   * reach its directory under the work directory (a new temporary directory is private: 0700).
+   */
+  private static void allowTraversal(Path dir) {
+    try {
+      var perms = java.nio.file.Files.getPosixFilePermissions(dir);
+      perms.add(java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE);
+      perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+      java.nio.file.Files.setPosixFilePermissions(dir, perms);
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      throw new BatonException("cannot open work directory " + dir + " to the postgres OS user (chmod o+x): " + e.getMessage(), e);
+    }
   }
 
   private void loadSource(Database source) {
@@ -132,6 +144,7 @@ final class Rehearsal {
   }
 
   private static Summary.Verification verifyHeld(Migration migration, String step) {
+    migration.catchUp(120_000);
     long start = System.currentTimeMillis();
     migration.router().pause(30_000);
     List<TableComparison> tables;
@@ -145,6 +158,18 @@ final class Rehearsal {
 
   private static Summary.Verification verify(Migration migration, String step) {
     return new Summary.Verification(step, migration.verify(60_000), 0);
+  }
+
+  /**
+   * A switch (cutover or rollback) with its wall-clock window, in which the clients' longest gap
+   * between commits is the write pause they saw.
+   */
+  private record Switch(long startMs, long endMs, Switchover.Result result) {
+    static Switch timed(java.util.function.Supplier<Switchover.Result> step) {
+      long start = System.currentTimeMillis();
+      Switchover.Result r = step.get();
+      return new Switch(start, System.currentTimeMillis(), r);
+    }
   }
 
   /** Lets clients write freely after a verification hold, so that the hold and a switch are measured apart. */

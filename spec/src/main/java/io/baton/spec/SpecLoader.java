@@ -68,6 +68,16 @@ public final class SpecLoader {
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     mapper.configure(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true);
     try {
+      try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(resolved)) {
+        if (p.nextToken() != null) {
+          SpecKeys.check(p, MigrationSpec.class, "", origin);
+        }
+      } catch (java.io.IOException e) {
+        if (e instanceof JsonProcessingException jpe) {
+          throw jpe;
+        }
+        throw new SpecException(origin + ": " + e.getMessage(), e);
+      }
       MigrationSpec spec = mapper.readValue(resolved, MigrationSpec.class);
       if (spec == null) {
         throw new SpecException(origin + ": the spec is empty (it needs at least name and tables)");

@@ -16,7 +16,7 @@ import java.util.Map;
 public record TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns) {
   @JsonCreator
   static TableMapping fromYaml(
-      @JsonProperty(value = "source", required = true) String source,
+      @JsonProperty("source") String source,
       @JsonProperty("target") String target,
       @JsonProperty("columns") Map<String, ColumnRule> columns) {
     if (source == null || source.isBlank()) {

@@ -1,11 +1,11 @@
 package io.baton.spec;
 
+import io.baton.event.Rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.event.ChangeEvent;
 import io.baton.pg.Lsn;
 import io.baton.pg.TableName;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,17 +15,10 @@ class RowTransformTest {
       Map.of("abalance", new ColumnRule("balance", false), "filler", new ColumnRule(null, true)));
   private final RowTransform t = mapping.transform();
 
-  private static Map<String, String> row(String... kv) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put(kv[i], kv[i + 1]);
-    }
-    return m;
-  }
 
   @Test
   void shouldRenameAndDropKeepingOrderAndNulls() {
-    Map<String, String> out = t.apply(row("aid", "1", "bid", null, "abalance", "-5", "filler", "x"));
+    Map<String, String> out = t.apply(Rows.of("aid", "1", "bid", null, "abalance", "-5", "filler", "x"));
     assertThat(out).containsExactly(entry("aid", "1"), entry("bid", null), entry("balance", "-5"));
   }
 
@@ -35,7 +28,7 @@ class RowTransformTest {
 
   @Test
   void shouldMapPartialRowsWithoutInventingColumns() {
-    assertThat(t.apply(row("aid", "7"))).containsExactly(entry("aid", "7"));
+    assertThat(t.apply(Rows.of("aid", "7"))).containsExactly(entry("aid", "7"));
     assertThat(t.apply((Map<String, String>) null)).isNull();
   }
 
@@ -46,8 +39,8 @@ class RowTransformTest {
 
   @Test
   void shouldTransformEventTableKeyAndImages() {
-    ChangeEvent e = new ChangeEvent(ChangeEvent.Op.UPDATE, TableName.parse("pgbench_accounts"), row("aid", "3"),
-        row("aid", "3"), row("aid", "3", "abalance", "10", "filler", "f"), Lsn.parse("0/10"), 42);
+    ChangeEvent e = new ChangeEvent(ChangeEvent.Op.UPDATE, TableName.parse("pgbench_accounts"), Rows.of("aid", "3"),
+        Rows.of("aid", "3"), Rows.of("aid", "3", "abalance", "10", "filler", "f"), Lsn.parse("0/10"), 42);
     ChangeEvent out = t.apply(e);
     assertThat(out.table()).isEqualTo(TableName.parse("public.accounts"));
     assertThat(out.after()).containsExactly(entry("aid", "3"), entry("balance", "10"));
@@ -59,7 +52,7 @@ class RowTransformTest {
   void shouldInvertRenamesSoThatARoundTripRestoresTheRow() {
     RowTransform back = t.inverse().transform();
     assertThat(back.targetTable()).isEqualTo(TableName.parse("pgbench_accounts"));
-    Map<String, String> src = row("aid", "1", "abalance", "9");
+    Map<String, String> src = Rows.of("aid", "1", "abalance", "9");
     assertThat(back.apply(t.apply(src))).isEqualTo(src);
     assertThat(t.droppedColumns()).containsExactly("filler");
   }

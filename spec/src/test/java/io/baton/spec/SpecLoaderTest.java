@@ -47,6 +47,14 @@ class SpecLoaderTest {
   }
 
   @Test
+  void shouldNameAMisspeltTableKeyRatherThanTheMissingOne() {
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - sorce: t\n", "m.yaml"))
+        .hasMessageContaining("m.yaml line 3")
+        .hasMessageContaining("unknown key 'sorce'")
+        .hasMessageContaining("did you mean 'source'?");
+  }
+
+  @Test
   void shouldRejectUnsetEnvironmentVariableWithItsLine() {
     assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: ${NOPE}\n", "m.yaml"))
         .hasMessageContaining("m.yaml line 3: environment variable NOPE is not set");

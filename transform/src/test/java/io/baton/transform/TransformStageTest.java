@@ -3,6 +3,7 @@ package io.baton.transform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.event.ChangeEvent;
+import io.baton.event.Rows;
 import io.baton.event.ChangeEventJson;
 import io.baton.event.Topics;
 import io.baton.pg.Lsn;
@@ -11,7 +12,6 @@ import io.baton.spec.MigrationSpec;
 import io.baton.spec.SpecLoader;
 import io.baton.spec.TableMapping;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -33,13 +33,6 @@ class TransformStageTest {
             filler: { drop: true }
       """, "spec.yaml");
 
-  private static Map<String, String> row(String... kv) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put(kv[i], kv[i + 1]);
-    }
-    return m;
-  }
 
   @Test
   void shouldRenameTableAndColumnsDropColumnAndRekey() {
@@ -52,18 +45,18 @@ class TransformStageTest {
           Topics.source("t1", TableName.parse("public.pgbench_accounts")), new ByteArraySerializer(), new ByteArraySerializer());
       TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(
           Topics.target("t1", TableName.parse("public.accounts")), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-      ChangeEvent e = new ChangeEvent(ChangeEvent.Op.UPDATE, TableName.parse("public.pgbench_accounts"), row("aid", "5"),
-          row("aid", "5"), row("aid", "5", "abalance", "-3", "filler", "x"), Lsn.parse("0/ABC"), 7);
+      ChangeEvent e = new ChangeEvent(ChangeEvent.Op.UPDATE, TableName.parse("public.pgbench_accounts"), Rows.of("aid", "5"),
+          Rows.of("aid", "5"), Rows.of("aid", "5", "abalance", "-3", "filler", "x"), Lsn.parse("0/ABC"), 7);
       in.pipeInput(ChangeEventJson.key(e.key()), ChangeEventJson.value(e));
       ChangeEvent marker = new ChangeEvent(ChangeEvent.Op.MARKER, TableName.parse("public.pgbench_accounts"), null, null,
-          row("marker", "m1"), Lsn.parse("0/ABD"), 8);
+          Rows.of("marker", "m1"), Lsn.parse("0/ABD"), 8);
       in.pipeInput(null, ChangeEventJson.value(marker));
 
       TestRecord<byte[], byte[]> r = out.readRecord();
       ChangeEvent got = ChangeEventJson.parse(r.value());
       assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("{\"aid\":\"5\"}");
       assertThat(got.table()).isEqualTo(TableName.parse("public.accounts"));
-      assertThat(got.after()).isEqualTo(row("aid", "5", "balance", "-3"));
+      assertThat(got.after()).isEqualTo(Rows.of("aid", "5", "balance", "-3"));
       assertThat(got.lsn()).isEqualTo(Lsn.parse("0/ABC"));
       ChangeEvent m = ChangeEventJson.parse(out.readRecord().value());
       assertThat(m.op()).isEqualTo(ChangeEvent.Op.MARKER);
