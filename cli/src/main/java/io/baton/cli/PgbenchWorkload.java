@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PgbenchWorkload implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PgbenchWorkload.class);
-  private static final Pattern ABORTED = Pattern.compile("client \\d+ aborted");
+  private static final Pattern ABORTED = Pattern.compile("client \\d+ (script \\d+ )?aborted");
   private final List<String> baseCommand;
   private final Path dir;
   private final int segmentSeconds;

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates target tables from the source catalog through the spec (spec {@code schema: create}):
- * column types as {@code format_type} prints them, NOT NULL, the primary key, and a sequence for
- * each column fed by one (serial or identity), owned by the new column.
+ * column types as {@code format_type} prints them, NOT NULL, defaults, the primary key, and a
+ * sequence for each column fed by one (serial or identity), owned by the new column. Defaults
+ * matter after cutover: the application's inserts on the target rely on them.
  */
 public final class TargetSchema {
   private static final Logger LOG = LoggerFactory.getLogger(TargetSchema.class);
@@ -45,6 +46,9 @@ public final class TargetSchema {
         }
         if (c.notNull()) {
           sb.append(" NOT NULL");
+        }
+        if (c.defaultExpression() != null && c.sequence() == null) {
+          sb.append(" DEFAULT ").append(c.defaultExpression());
         }
         cols.add(sb.toString());
       });

@@ -37,12 +37,15 @@ public final class Catalog {
               + "   JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
               + "   JOIN pg_namespace sn ON sn.oid = s.relnamespace"
               + "  WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.classid = 'pg_class'::regclass"
-              + "    AND d.deptype IN ('a', 'i') LIMIT 1)"
-              + " FROM pg_attribute a WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
+              + "    AND d.deptype IN ('a', 'i') LIMIT 1),"
+              + " pg_get_expr(ad.adbin, ad.adrelid)"
+              + " FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
+              + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
         ps.setLong(1, oid);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            columns.add(new ColumnInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(5), rs.getString(4)));
+            columns.add(new ColumnInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(5), rs.getString(4),
+                rs.getString(6)));
           }
         }
       }

@@ -10,5 +10,7 @@ package io.baton.pg;
  * @param sequence the sequence that feeds the column's default or identity, schema-qualified and
  *     unquoted, or null when there is none
  * @param identity {@code a} (ALWAYS) or {@code d} (BY DEFAULT) for identity columns, empty otherwise
+ * @param defaultExpression the column default as {@code pg_get_expr} prints it, or null when there is none
  */
-public record ColumnInfo(String name, String type, boolean notNull, String sequence, String identity) {}
+public record ColumnInfo(String name, String type, boolean notNull, String sequence, String identity,
+    String defaultExpression) {}
