@@ -104,7 +104,7 @@ final class Migration implements AutoCloseable {
     } catch (SQLException e) {
       throw PgErrors.classify("checking the target", e);
     }
-    KafkaTopics.ensure(bootstrapServers, List.of());
+    KafkaTopics.checkReachable(bootstrapServers);
     Map<TableInfo, RowTransform> forward = new LinkedHashMap<>();
     for (var m : spec.tables()) {
       forward.put(tables.get(m.source()), m.transform());
@@ -209,7 +209,7 @@ final class Migration implements AutoCloseable {
       throw e;
     }
     stopStreaming();
-    dropSlot(source, spec.slotName());
+    dropSlot(source, spec.name());
     deleteOffsets(rev);
     reverse = ReplicationPipeline.start(rev, target, source, reverseTables(), bootstrapServers, workDir);
     journal.transition(MigrationState.CUT_OVER, "operator", "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
@@ -230,7 +230,7 @@ final class Migration implements AutoCloseable {
           SequenceSync.of(forwardTables, false), () -> createSlot(source, spec.name(), forwardTables.keySet()),
           spec.cutover().maxWritePauseMs());
     } catch (BatonException e) {
-      dropSlot(source, spec.slotName());
+      dropSlot(source, spec.name());
       journal.transition(MigrationState.CUT_OVER, "baton", "rollback aborted: " + e.getMessage());
       throw e;
     }
@@ -307,19 +307,21 @@ final class Migration implements AutoCloseable {
     return reverseTables;
   }
 
-  private static void createSlot(Database db, String name, java.util.Collection<TableInfo> tables) {
+  private static void createSlot(Database db, String pipeline, java.util.Collection<TableInfo> tables) {
+    String slot = MigrationSpec.slotName(pipeline);
     try (Connection c = db.connect()) {
-      ReplicationSlots.createPublication(c, "baton_" + name, tables.stream().map(TableInfo::name).toList());
-      ReplicationSlots.createSlot(c, "baton_" + name);
+      ReplicationSlots.createPublication(c, slot, tables.stream().map(TableInfo::name).toList());
+      ReplicationSlots.createSlot(c, slot);
     } catch (SQLException e) {
-      throw PgErrors.classify("creating slot baton_" + name + " on " + db, e);
+      throw PgErrors.classify("creating slot " + slot + " on " + db, e);
     }
   }
 
-  private static void dropSlot(Database db, String slot) {
+  private static void dropSlot(Database db, String pipeline) {
+    String slot = MigrationSpec.slotName(pipeline);
     try (Connection c = db.connect()) {
-      ReplicationSlots.dropSlot(c, slot.startsWith("baton_") ? slot : "baton_" + slot);
-      ReplicationSlots.dropPublication(c, slot.startsWith("baton_") ? slot : "baton_" + slot);
+      ReplicationSlots.dropSlot(c, slot);
+      ReplicationSlots.dropPublication(c, slot);
     } catch (SQLException | BatonException e) {
       LOG.warn("could not drop slot {} on {}: {}", slot, db, e.getMessage());
     }
@@ -364,8 +366,8 @@ final class Migration implements AutoCloseable {
         reverse = null;
       }
     } finally {
-      dropSlot(source, spec.slotName());
-      dropSlot(target, "baton_" + reverseName());
+      dropSlot(source, spec.name());
+      dropSlot(target, reverseName());
     }
   }
 }

@@ -7,6 +7,7 @@ import io.baton.cutover.Replication;
 import io.baton.event.Topics;
 import io.baton.pg.Database;
 import io.baton.pg.TableInfo;
+import io.baton.spec.MigrationSpec;
 import io.baton.spec.RowTransform;
 import io.baton.sink.StreamSink;
 import io.baton.transform.TransformStage;
@@ -38,7 +39,8 @@ final class ReplicationPipeline implements Replication {
   }
 
   /**
-   * Starts every stage. The slot and publication named {@code baton_<name>} must exist on the origin.
+   * Starts every stage. The slot and publication named {@link MigrationSpec#slotName(String)} must
+   * exist on the origin.
    *
    * @param name the pipeline's migration name (slot, publication, topics, offsets)
    * @param origin where changes come from
@@ -62,7 +64,7 @@ final class ReplicationPipeline implements Replication {
     KafkaTopics.ensure(bootstrapServers, all);
     StreamSink sink = StreamSink.start(name, destination, targetTopics, bootstrapServers);
     TransformStage transform = TransformStage.start(name, transforms, bootstrapServers, workDir.resolve("streams-" + name));
-    ChangeCapture capture = ChangeCapture.start(new ChangeCapture.Settings(name, origin, "baton_" + name, "baton_" + name,
+    ChangeCapture capture = ChangeCapture.start(new ChangeCapture.Settings(name, origin, MigrationSpec.slotName(name), MigrationSpec.slotName(name),
         transforms.stream().map(RowTransform::sourceTable).toList(), offsetFile(workDir, name), bootstrapServers));
     return new ReplicationPipeline(name, origin, capture, transform, sink);
   }

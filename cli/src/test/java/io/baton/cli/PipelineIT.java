@@ -98,6 +98,22 @@ class PipelineIT {
 
   @Test
   @Order(2)
+  void shouldStopOnAnUnreachableTargetOrBrokerBeforeWritingAnything(EmbeddedEnvironment env) throws SQLException {
+    Database nowhere = new Database("127.0.0.1", 1, "app", "postgres", null);
+    assertThatThrownBy(() -> Migration.prepare(spec(SPEC), source, nowhere, env.kafka().bootstrapServers(), work,
+        Environments.router(env)))
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("cannot connect to postgresql://postgres@127.0.0.1:1/app");
+    assertThatThrownBy(() -> Migration.prepare(spec(SPEC), source, target, "127.0.0.1:1", work, Environments.router(env)))
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("Kafka at 127.0.0.1:1 did not answer");
+    assertThat(query(source, "SELECT count(*) FROM pg_replication_slots")).containsExactly("0");
+    assertThat(query(target, "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"))
+        .containsExactly("0");
+  }
+
+  @Test
+  @Order(3)
   void shouldSnapshotThenStreamEveryKindOfChangeIntact(EmbeddedEnvironment env) throws SQLException {
     migration = Migration.prepare(spec(SPEC), source, target, env.kafka().bootstrapServers(), work, Environments.router(env));
     migration.start();
@@ -129,7 +145,7 @@ class PipelineIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void shouldResumeAfterARestartMidStreamWithNothingLostOrDoubled() throws SQLException {
     migration.stopStreaming();
     exec(source, """

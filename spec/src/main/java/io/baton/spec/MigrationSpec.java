@@ -71,11 +71,21 @@ public record MigrationSpec(
 
   /** @return the name of the logical replication slot on the source: {@code baton_<name>} */
   public String slotName() {
-    return "baton_" + name;
+    return slotName(name);
   }
 
   /** @return the name of the publication on the source: {@code baton_<name>} */
   public String publicationName() {
-    return "baton_" + name;
+    return slotName(name);
+  }
+
+  /**
+   * The one rule for naming a pipeline's replication slot and publication.
+   *
+   * @param pipeline a pipeline name: the migration's, or its reverse direction's ({@code <name>_rev})
+   * @return {@code baton_<pipeline>}, used for both the slot and the publication
+   */
+  public static String slotName(String pipeline) {
+    return "baton_" + pipeline;
   }
 }
