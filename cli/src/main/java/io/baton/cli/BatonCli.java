@@ -1,6 +1,7 @@
 package io.baton.cli;
 
 import io.baton.BatonException;
+import io.baton.embedded.PostgresServer;
 import io.baton.spec.SpecException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,7 +83,7 @@ public final class BatonCli implements Callable<Integer> {
       try (InputStream in = BatonCli.class.getResourceAsStream("/demo-spec.yaml")) {
         Files.write(spec, in.readAllBytes());
       }
-      return run.execute(new Rehearsal.Options(spec, List.of(), scale, null, run.clients, run.rate, run.phaseSeconds, work));
+      return run.execute(new Rehearsal.Options(spec, List.of(), scale, null, run.clients, run.rate, run.phaseSeconds, work, run.postgres));
     }
   }
 
@@ -119,7 +120,8 @@ public final class BatonCli implements Callable<Integer> {
         throw new SpecException("spec file " + spec + " does not exist or cannot be read (pass an existing file with --spec)");
       }
       return run.execute(new Rehearsal.Options(spec.toAbsolutePath(), sourceSql.stream().map(Path::toAbsolutePath).toList(), 0,
-          script == null ? null : script.toAbsolutePath(), run.clients, run.rate, run.phaseSeconds, run.workDir()));
+          script == null ? null : script.toAbsolutePath(), run.clients, run.rate, run.phaseSeconds, run.workDir(),
+          run.postgres));
     }
   }
 
@@ -141,6 +143,11 @@ public final class BatonCli implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "300",
         description = "Workload transactions per second, 0 for unthrottled (default: ${DEFAULT-VALUE}).")
     int rate;
+
+    @Option(names = "--postgres", defaultValue = "EMBEDDED", paramLabel = "EMBEDDED|SYSTEM",
+        description = "PostgreSQL binaries for the source and target: EMBEDDED (PostgreSQL 17 from Maven, no install needed)"
+            + " or SYSTEM (the distribution's, under /usr/lib/postgresql, run as the postgres OS user) (default: ${DEFAULT-VALUE}).")
+    PostgresServer.Flavor postgres;
 
     @Option(names = "--phase-seconds", defaultValue = "8",
         description = "How long the workload runs between steps (default: ${DEFAULT-VALUE}).")

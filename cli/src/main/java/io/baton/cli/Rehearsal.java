@@ -4,6 +4,7 @@ import io.baton.BatonException;
 import io.baton.cutover.PgBouncerRouter;
 import io.baton.cutover.Switchover;
 import io.baton.embedded.EmbeddedEnvironment;
+import io.baton.embedded.PostgresServer;
 import io.baton.pg.Database;
 import io.baton.reconciler.TableComparison;
 import io.baton.spec.MigrationSpec;
@@ -40,9 +41,10 @@ final class Rehearsal {
    * @param rate workload transactions per second, 0 for unthrottled
    * @param phaseSeconds how long the workload runs between steps
    * @param workDir where every server, log and offset lives
+   * @param postgres which PostgreSQL binaries run the source and target
    */
   record Options(Path spec, List<Path> sourceSql, int pgbenchScale, Path workloadScript, int clients, int rate,
-      int phaseSeconds, Path workDir) {}
+      int phaseSeconds, Path workDir, PostgresServer.Flavor postgres) {}
 
   private final Options options;
 
@@ -61,7 +63,8 @@ final class Rehearsal {
     allowTraversal(options.workDir());
     Summary summary = new Summary();
     summary.spec = spec.name();
-    try (EmbeddedEnvironment env = EmbeddedEnvironment.builder().workDir(options.workDir().resolve("servers")).start()) {
+    try (EmbeddedEnvironment env = EmbeddedEnvironment.builder().workDir(options.workDir().resolve("servers"))
+        .flavor(options.postgres()).start()) {
       Database source = Environments.source(env);
       Database target = Environments.target(env);
       loadSource(source);

@@ -23,7 +23,8 @@ class CutoverIT {
     try (var in = BatonCli.class.getResourceAsStream("/demo-spec.yaml")) {
       Files.write(spec, in.readAllBytes());
     }
-    Summary s = new Rehearsal(new Rehearsal.Options(spec, List.of(), 1, null, 4, 200, 4, work)).run();
+    Summary s = new Rehearsal(new Rehearsal.Options(spec, List.of(), 1, null, 4, 200, 4, work,
+        io.baton.embedded.PostgresServer.Flavor.EMBEDDED)).run();
     System.out.println(s.toText());
     assertThat(s.error).isNull();
     assertThat(s.transactions).isGreaterThan(1000);
