@@ -148,6 +148,9 @@ public final class ChangeCapture implements AutoCloseable {
     p.setProperty("errors.max.retries", "3");
     // hand changes over as soon as they arrive rather than after the default 500 ms wait
     p.setProperty("poll.interval.ms", "10");
+    // confirm the slot's position even while the captured tables are idle, so that the source
+    // does not retain WAL written by other tables (Debezium option heartbeat.interval.ms)
+    p.setProperty("heartbeat.interval.ms", "10000");
     return p;
   }
 
