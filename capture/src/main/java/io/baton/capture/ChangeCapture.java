@@ -143,6 +143,8 @@ public final class ChangeCapture implements AutoCloseable {
     p.setProperty("hstore.handling.mode", "json");
     p.setProperty("include.unknown.datatypes", "true");
     p.setProperty("tombstones.on.delete", "false");
+    // TRUNCATE must reach the target too (Debezium skips it by default: skipped.operations=t)
+    p.setProperty("skipped.operations", "none");
     p.setProperty("slot.drop.on.stop", "false");
     p.setProperty("message.prefix.include.list", DrainMarkers.PREFIX);
     p.setProperty("errors.max.retries", "3");
@@ -177,7 +179,7 @@ public final class ChangeCapture implements AutoCloseable {
           TableName table = new TableName(source.getString("schema"), source.getString("table"));
           ChangeEvent ev = new ChangeEvent(ChangeEvent.Op.of(op), table,
               r.key() instanceof Struct k ? ConnectValues.row(k) : null,
-              ConnectValues.row(value.getStruct("before")), ConnectValues.row(value.getStruct("after")), lsn, ts);
+              ConnectValues.row(struct(value, "before")), ConnectValues.row(struct(value, "after")), lsn, ts);
           sent.add(send(table, ev));
           count++;
         }
@@ -198,6 +200,11 @@ public final class ChangeCapture implements AutoCloseable {
     }
     committer.markBatchFinished();
     events.addAndGet(count);
+  }
+
+  /** A row image of an envelope, or null when the event has none (a truncate has neither). */
+  private static Struct struct(Struct envelope, String field) {
+    return envelope.schema().field(field) == null ? null : envelope.getStruct(field);
   }
 
   private Future<RecordMetadata> send(TableName table, ChangeEvent ev) {

@@ -38,7 +38,9 @@ public final class ReplicationSlots {
       if (publicationExists(conn, publication)) {
         st.execute("ALTER PUBLICATION " + Sql.ident(publication) + " SET TABLE " + list);
       } else {
-        st.execute("CREATE PUBLICATION " + Sql.ident(publication) + " FOR TABLE " + list);
+        // changes of a partitioned table's partitions are published under the table's own name
+        st.execute("CREATE PUBLICATION " + Sql.ident(publication) + " FOR TABLE " + list
+            + " WITH (publish_via_partition_root = true)");
       }
     } catch (SQLException e) {
       throw PgErrors.classify("creating publication " + publication, e);

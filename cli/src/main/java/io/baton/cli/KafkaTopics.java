@@ -48,6 +48,16 @@ final class KafkaTopics {
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(timeoutSeconds, TimeUnit.SECONDS);
       }
+      List<String> present = topics.stream().filter(existing::contains).distinct().toList();
+      if (!present.isEmpty()) {
+        for (var d : admin.describeTopics(present).allTopicNames().get(timeoutSeconds, TimeUnit.SECONDS).values()) {
+          if (d.partitions().size() != 1) {
+            throw new BatonException("topic " + d.name() + " has " + d.partitions().size() + " partitions; Baton needs exactly"
+                + " one per table for now (drain markers and rows of tables without a key rely on it)."
+                + " Fix: delete the topic, or use another migration name");
+          }
+        }
+      }
     } catch (ExecutionException | TimeoutException e) {
       throw new BatonException("Kafka at " + bootstrapServers + " did not answer within " + timeoutSeconds + " s: " + e.getMessage()
           + " (check that the broker runs and bootstrap servers are right)", e, true);

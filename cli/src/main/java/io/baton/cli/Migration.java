@@ -152,13 +152,22 @@ final class Migration implements AutoCloseable {
    * @throws BatonException when no completed snapshot or no slot is found
    */
   void resumeStreaming() {
-    try (Connection s = source.connect()) {
+    try (Connection s = source.connect(); Connection t = target.connect();
+        PreparedStatement ps = t.prepareStatement("SELECT count(*) FROM baton.snapshots WHERE migration = ?")) {
       if (!ReplicationSlots.slotExists(s, spec.slotName())) {
         throw new BatonException("cannot resume " + spec.name() + ": replication slot " + spec.slotName()
             + " is gone from the source; start the migration again");
       }
+      ps.setString(1, spec.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (rs.getInt(1) < forwardTables.size()) {
+          throw new BatonException("cannot resume " + spec.name() + ": the bulk snapshot completed for " + rs.getInt(1)
+              + " of " + forwardTables.size() + " tables (baton.snapshots on the target); start the migration again");
+        }
+      }
     } catch (SQLException e) {
-      throw PgErrors.classify("checking the slot", e);
+      throw PgErrors.classify("checking the slot and the snapshot", e);
     }
     forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir);
   }
@@ -201,7 +210,7 @@ final class Migration implements AutoCloseable {
     Switchover.Result r;
     try {
       r = new Switchover(router, System::currentTimeMillis).run(forward, source, target,
-          SequenceSync.of(forwardTables, true), () -> createSlot(target, rev, reverseTables().keySet()),
+          SequenceSync.of(forwardTables, true), ms -> createSlot(target, rev, reverseTables().keySet(), ms),
           spec.cutover().maxWritePauseMs());
     } catch (BatonException e) {
       dropSlot(target, rev);
@@ -227,7 +236,7 @@ final class Migration implements AutoCloseable {
     Switchover.Result r;
     try {
       r = new Switchover(router, System::currentTimeMillis).run(reverse, target, source,
-          SequenceSync.of(forwardTables, false), () -> createSlot(source, spec.name(), forwardTables.keySet()),
+          SequenceSync.of(forwardTables, false), ms -> createSlot(source, spec.name(), forwardTables.keySet(), ms),
           spec.cutover().maxWritePauseMs());
     } catch (BatonException e) {
       dropSlot(source, spec.name());
@@ -307,9 +316,10 @@ final class Migration implements AutoCloseable {
     return reverseTables;
   }
 
-  private static void createSlot(Database db, String pipeline, java.util.Collection<TableInfo> tables) {
+  private static void createSlot(Database db, String pipeline, java.util.Collection<TableInfo> tables, long timeoutMs) {
     String slot = MigrationSpec.slotName(pipeline);
     try (Connection c = db.connect()) {
+      io.baton.cutover.StatementTimeout.set(c, timeoutMs);
       ReplicationSlots.createPublication(c, slot, tables.stream().map(TableInfo::name).toList());
       ReplicationSlots.createSlot(c, slot);
     } catch (SQLException e) {

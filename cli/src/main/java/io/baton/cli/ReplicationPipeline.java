@@ -63,10 +63,20 @@ final class ReplicationPipeline implements Replication {
     all.addAll(targetTopics);
     KafkaTopics.ensure(bootstrapServers, all);
     StreamSink sink = StreamSink.start(name, destination, targetTopics, bootstrapServers);
-    TransformStage transform = TransformStage.start(name, transforms, bootstrapServers, workDir.resolve("streams-" + name));
-    ChangeCapture capture = ChangeCapture.start(new ChangeCapture.Settings(name, origin, MigrationSpec.slotName(name), MigrationSpec.slotName(name),
-        transforms.stream().map(RowTransform::sourceTable).toList(), offsetFile(workDir, name), bootstrapServers));
-    return new ReplicationPipeline(name, origin, capture, transform, sink);
+    TransformStage transform = null;
+    try {
+      transform = TransformStage.start(name, transforms, bootstrapServers, workDir.resolve("streams-" + name));
+      ChangeCapture capture = ChangeCapture.start(new ChangeCapture.Settings(name, origin, MigrationSpec.slotName(name),
+          MigrationSpec.slotName(name), transforms.stream().map(RowTransform::sourceTable).toList(), offsetFile(workDir, name),
+          bootstrapServers));
+      return new ReplicationPipeline(name, origin, capture, transform, sink);
+    } catch (RuntimeException e) {
+      if (transform != null) {
+        transform.close();
+      }
+      sink.close();
+      throw e;
+    }
   }
 
   /**

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Snapshot plus stream on real servers: every kind of change arrives intact through the rename
+ * Snapshot plus stream on real servers: every kind of change (insert, update, delete, primary key
+ * change, truncate; a table without a key; a partitioned table) arrives intact through the rename
  * and drop transforms, and a restart of the pipeline mid-stream loses and doubles nothing.
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
@@ -44,6 +45,7 @@ class PipelineIT {
             name: { rename: full_name }
             secret: { drop: true }
         - source: public.events
+        - source: public.measurements
       """;
   private static final String ROW = "id, name, email, balance::text, created::text, tags::text, data::text, born::text, note";
   private static final String TARGET_ROW =
@@ -70,6 +72,10 @@ class PipelineIT {
                  CASE WHEN g % 5 = 0 THEN '' ELSE repeat('n', g % 7) END
           FROM generate_series(1, 1000) g;
         INSERT INTO events SELECT 'k' || (g % 4), 'p' || (g % 10) FROM generate_series(1, 200) g;
+        CREATE TABLE measurements (id int, day date, v int, PRIMARY KEY (id, day)) PARTITION BY RANGE (day);
+        CREATE TABLE measurements_2025 PARTITION OF measurements FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+        CREATE TABLE measurements_2026 PARTITION OF measurements FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+        INSERT INTO measurements SELECT g, DATE '2025-06-01' + g, g FROM generate_series(1, 300) g;
         """);
   }
 
@@ -117,7 +123,7 @@ class PipelineIT {
   void shouldSnapshotThenStreamEveryKindOfChangeIntact(EmbeddedEnvironment env) throws SQLException {
     migration = Migration.prepare(spec(SPEC), source, target, env.kafka().bootstrapServers(), work, Environments.router(env));
     migration.start();
-    assertThat(migration.snapshotRows()).isEqualTo(1200);
+    assertThat(migration.snapshotRows()).isEqualTo(1500);
     assertThat(query(target, "SELECT count(*) FROM clients")).containsExactly("1000");
     assertThat(query(target, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'clients' AND column_name = 'secret'"))
         .containsExactly("0");
@@ -134,6 +140,9 @@ class PipelineIT {
         INSERT INTO events VALUES ('k0', 'p0'), ('k0', 'p0'), (NULL, 'nul');
         DELETE FROM events WHERE ctid = (SELECT ctid FROM events WHERE kind = 'k1' LIMIT 1);
         UPDATE events SET payload = 'changed' WHERE kind = 'k2';
+        INSERT INTO measurements VALUES (1000, '2026-03-01', 1), (1001, '2025-02-01', 2);
+        UPDATE measurements SET v = -v WHERE id BETWEEN 1 AND 50;
+        DELETE FROM measurements WHERE id BETWEEN 51 AND 60;
         """);
     assertEqual(migration.verify(30_000));
     assertThat(query(target, "SELECT " + TARGET_ROW + " FROM clients ORDER BY id"))
@@ -161,8 +170,16 @@ class PipelineIT {
     assertThat(query(target, "SELECT count(*) FROM clients")).isEqualTo(query(source, "SELECT count(*) FROM customers"));
   }
 
+  @Test
+  @Order(5)
+  void shouldCarryATruncate() throws SQLException {
+    exec(source, "TRUNCATE events; INSERT INTO events VALUES ('after', 'truncate')");
+    assertEqual(migration.verify(30_000));
+    assertThat(query(target, "SELECT kind, payload FROM events")).containsExactly("after|truncate");
+  }
+
   private static void assertEqual(List<TableComparison> tables) {
-    assertThat(tables).hasSize(2).allSatisfy(t -> {
+    assertThat(tables).hasSize(3).allSatisfy(t -> {
       assertThat(t.mismatchedRows()).as(t.source()).isZero();
       assertThat(t.equal()).as(t.source() + " checksum").isTrue();
     });

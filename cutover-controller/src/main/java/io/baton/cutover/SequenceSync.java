@@ -71,13 +71,16 @@ public final class SequenceSync {
    *
    * @param from the side that held traffic
    * @param to the side that takes traffic
+   * @param timeoutMs how long the statements may take ({@code statement_timeout})
    * @return the number of sequences set
    */
-  public int copy(Database from, Database to) {
+  public int copy(Database from, Database to, long timeoutMs) {
     if (pairs.isEmpty()) {
       return 0;
     }
     try (Connection f = from.connect(); Connection t = to.connect()) {
+      StatementTimeout.set(f, timeoutMs);
+      StatementTimeout.set(t, timeoutMs);
       for (Pair p : pairs) {
         String fromSeq = serialSequence(f, p.fromTable(), p.fromColumn());
         String toSeq = serialSequence(t, p.toTable(), p.toColumn());

@@ -3,6 +3,7 @@ package io.baton.cutover;
 import io.baton.BatonException;
 import io.baton.pg.Database;
 import java.time.Duration;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the router repointed, RESUME.
  * </ol>
  *
- * The pause has a hard deadline: when any step before the repoint fails or the deadline passes,
- * the router resumes on the old side, and the error says why. Traffic is never left paused.
+ * The pause has a hard deadline: every step inside it gets only the time left, and when any step
+ * fails or the deadline passes the router is pointed back at the old side (if the repoint had
+ * started) and resumed, and the error says why. Traffic is never left paused.
  */
 public final class Switchover {
   private static final Logger LOG = LoggerFactory.getLogger(Switchover.class);
@@ -51,41 +53,61 @@ public final class Switchover {
    * @param oldSide the database that holds traffic now
    * @param newSide the database that takes traffic
    * @param sequences the sequence sync from old to new
-   * @param prepareBackChannel run inside the pause, after the drain
+   * @param prepareBackChannel run inside the pause, after the drain, with the milliseconds left
+   *     before the deadline (it must give up by then)
    * @param maxPauseMs the hard deadline of the pause
    * @return what it measured
    * @throws BatonException when the switch was aborted; traffic then stays on {@code oldSide}
+   *     (the message says so, or says that it could not make sure of it)
    */
   public Result run(Replication from, Database oldSide, Database newSide, SequenceSync sequences,
-      Runnable prepareBackChannel, long maxPauseMs) {
+      LongConsumer prepareBackChannel, long maxPauseMs) {
     long start = clockMs.getAsLong();
+    LongSupplier remaining = () -> Math.max(1, maxPauseMs - (clockMs.getAsLong() - start));
     router.pause(maxPauseMs);
-    boolean repointed = false;
+    boolean repointStarted = false;
     try {
       long drainStart = clockMs.getAsLong();
-      from.drain(Duration.ofMillis(Math.max(1, maxPauseMs - (drainStart - start))));
+      from.drain(Duration.ofMillis(remaining.getAsLong()));
       long drainMs = clockMs.getAsLong() - drainStart;
-      int seqs = sequences.copy(oldSide, newSide);
-      prepareBackChannel.run();
+      int seqs = sequences.copy(oldSide, newSide, remaining.getAsLong());
+      prepareBackChannel.accept(remaining.getAsLong());
       long elapsed = clockMs.getAsLong() - start;
       if (elapsed > maxPauseMs) {
         throw new BatonException("write pause reached " + elapsed + " ms before the repoint, past the limit of "
             + maxPauseMs + " ms (cutover.maxWritePauseMs)");
       }
+      repointStarted = true;
       router.repoint(newSide);
-      repointed = true;
       router.resume();
       long pause = clockMs.getAsLong() - start;
       LOG.info("switched traffic {} -> {}: write pause {} ms (drain {} ms, {} sequences)", oldSide, newSide, pause, drainMs, seqs);
       return new Result(pause, drainMs, seqs);
     } catch (RuntimeException e) {
-      if (!repointed) {
-        router.resume();
-        long pause = clockMs.getAsLong() - start;
-        throw new BatonException("switch from " + oldSide + " to " + newSide + " aborted after a " + pause
-            + " ms pause; traffic stays on " + oldSide + ": " + e.getMessage(), e, e instanceof BatonException b && b.isRetriable());
+      if (repointStarted) {
+        pointBack(oldSide, e);
       }
-      throw e;
+      router.resume();
+      long pause = clockMs.getAsLong() - start;
+      throw new BatonException("switch from " + oldSide + " to " + newSide + " aborted after a " + pause
+          + " ms pause; traffic stays on " + oldSide + ": " + e.getMessage(), e, e instanceof BatonException b && b.isRetriable());
+    }
+  }
+
+  /** A failure during or after the repoint: the router may already point at the new side. */
+  private void pointBack(Database oldSide, RuntimeException cause) {
+    try {
+      router.repoint(oldSide);
+    } catch (RuntimeException back) {
+      cause.addSuppressed(back);
+      try {
+        router.resume();
+      } catch (RuntimeException resume) {
+        cause.addSuppressed(resume);
+      }
+      throw new BatonException("switch failed after the router was repointed, and pointing it back at " + oldSide
+          + " failed too, so traffic may flow to either side: check the router (PgBouncer: SHOW DATABASES) before"
+          + " anything else; " + cause.getMessage(), cause);
     }
   }
 }

@@ -19,6 +19,8 @@ class SwitchoverTest {
   private final Database newSide = new Database("127.0.0.1", 2, "a", "u", null);
   private final SequenceSync noSequences = SequenceSync.of(Map.of(), true);
 
+  private boolean failRepointTo2;
+
   private final TrafficRouter router = new TrafficRouter() {
     @Override
     public void pause(long timeoutMs) {
@@ -28,6 +30,9 @@ class SwitchoverTest {
     @Override
     public void repoint(Database database) {
       calls.add("repoint " + database.port());
+      if (failRepointTo2 && database.port() == 2) {
+        throw new BatonException("RELOAD timed out", null, true);
+      }
     }
 
     @Override
@@ -55,7 +60,7 @@ class SwitchoverTest {
   @Test
   void shouldPauseDrainPrepareRepointAndResumeInOrder() {
     Switchover.Result r = new Switchover(router, clock::get)
-        .run(draining(120, false), oldSide, newSide, noSequences, () -> calls.add("back channel"), 5000);
+        .run(draining(120, false), oldSide, newSide, noSequences, ms -> calls.add("back channel"), 5000);
     assertThat(calls).containsExactly("pause", "drain within 5000", "back channel", "repoint 2", "resume");
     assertThat(r.pauseMs()).isEqualTo(120);
     assertThat(r.drainMs()).isEqualTo(120);
@@ -64,7 +69,7 @@ class SwitchoverTest {
   @Test
   void shouldResumeOnTheOldSideWhenTheDrainFails() {
     assertThatThrownBy(() -> new Switchover(router, clock::get)
-        .run(draining(10, true), oldSide, newSide, noSequences, () -> calls.add("back channel"), 5000))
+        .run(draining(10, true), oldSide, newSide, noSequences, ms -> calls.add("back channel"), 5000))
         .hasMessageContaining("aborted").hasMessageContaining("traffic stays on postgresql://u@127.0.0.1:1/a");
     assertThat(calls).containsExactly("pause", "drain within 5000", "resume");
   }
@@ -72,8 +77,24 @@ class SwitchoverTest {
   @Test
   void shouldAbortWhenThePauseDeadlinePassesBeforeTheRepoint() {
     assertThatThrownBy(() -> new Switchover(router, clock::get)
-        .run(draining(6000, false), oldSide, newSide, noSequences, () -> { }, 5000))
+        .run(draining(6000, false), oldSide, newSide, noSequences, ms -> { }, 5000))
         .hasMessageContaining("past the limit of 5000 ms");
     assertThat(calls).doesNotContain("repoint 2").endsWith("resume");
+  }
+
+  @Test
+  void shouldPointBackAtTheOldSideWhenTheRepointFails() {
+    failRepointTo2 = true;
+    assertThatThrownBy(() -> new Switchover(router, clock::get)
+        .run(draining(10, false), oldSide, newSide, noSequences, ms -> { }, 5000))
+        .hasMessageContaining("traffic stays on postgresql://u@127.0.0.1:1/a").hasMessageContaining("RELOAD timed out");
+    assertThat(calls).containsExactly("pause", "drain within 5000", "repoint 2", "repoint 1", "resume");
+  }
+
+  @Test
+  void shouldGiveTheBackChannelOnlyTheTimeLeft() {
+    List<Long> given = new ArrayList<>();
+    new Switchover(router, clock::get).run(draining(1200, false), oldSide, newSide, noSequences, given::add, 5000);
+    assertThat(given).containsExactly(3800L);
   }
 }

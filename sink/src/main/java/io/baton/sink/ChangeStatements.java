@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
  *       ({@code INSERT ... ON CONFLICT (key) DO UPDATE}) of the columns received, so a replayed
  *       change converges and an unchanged TOASTed column (absent) keeps its value;
  *   <li>delete with a key: {@code DELETE ... WHERE key = ...};
+ *   <li>truncate: {@code TRUNCATE} of the target table;
  *   <li>a table without a key (REPLICA IDENTITY FULL): inserts append; an update or delete changes
  *       exactly one row whose every column equals the old row image ({@code IS NOT DISTINCT FROM}),
  *       which is correct even with duplicate rows.
@@ -24,6 +25,12 @@ import java.util.stream.Collectors;
  * @param values the values, PostgreSQL text forms or null, bound as untyped parameters
  */
 public record ChangeStatements(String sql, List<String> values) {
+  /**
+   * Inserts carry the origin's values even into {@code GENERATED ALWAYS} identity columns (the
+   * reverse path writes into the source, whose identity columns may be ALWAYS); PostgreSQL's
+   * INSERT, "OVERRIDING SYSTEM VALUE". Without identity columns the clause has no effect.
+   */
+  private static final String OVERRIDING = " OVERRIDING SYSTEM VALUE ";
 
   /**
    * @param e a change event of a target table (not a marker)
@@ -33,6 +40,9 @@ public record ChangeStatements(String sql, List<String> values) {
     String table = e.table().quoted();
     boolean keyed = e.key() != null && !e.key().isEmpty();
     switch (e.op()) {
+      case TRUNCATE -> {
+        return new ChangeStatements("TRUNCATE " + table, List.of());
+      }
       case DELETE -> {
         if (keyed) {
           return new ChangeStatements("DELETE FROM " + table + " WHERE " + equalities(e.key().keySet(), " AND ", "="),
@@ -56,7 +66,7 @@ public record ChangeStatements(String sql, List<String> values) {
 
   private static ChangeStatements upsert(String table, Map<String, String> key, Map<String, String> after) {
     List<String> cols = new ArrayList<>(after.keySet());
-    String sql = "INSERT INTO " + table + " (" + Sql.idents(cols) + ") VALUES (" + marks(cols.size()) + ")"
+    String sql = "INSERT INTO " + table + " (" + Sql.idents(cols) + ")" + OVERRIDING + "VALUES (" + marks(cols.size()) + ")"
         + " ON CONFLICT (" + Sql.idents(new ArrayList<>(key.keySet())) + ") DO ";
     List<String> updates = cols.stream().filter(c -> !key.containsKey(c)).toList();
     sql += updates.isEmpty() ? "NOTHING"
@@ -66,7 +76,7 @@ public record ChangeStatements(String sql, List<String> values) {
 
   private static ChangeStatements insert(String table, Map<String, String> after) {
     List<String> cols = new ArrayList<>(after.keySet());
-    return new ChangeStatements("INSERT INTO " + table + " (" + Sql.idents(cols) + ") VALUES (" + marks(cols.size()) + ")",
+    return new ChangeStatements("INSERT INTO " + table + " (" + Sql.idents(cols) + ")" + OVERRIDING + "VALUES (" + marks(cols.size()) + ")",
         new ArrayList<>(after.values()));
   }
 

@@ -138,8 +138,12 @@ public final class StreamSink implements AutoCloseable {
   }
 
   private void applyWithRetry(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+    boolean reconnect = false;
     for (int attempt = 1; ; attempt++) {
       try {
+        if (reconnect) {
+          reconnect();
+        }
         apply(records);
         return;
       } catch (BatonException e) {
@@ -149,7 +153,7 @@ public final class StreamSink implements AutoCloseable {
         long backoff = Math.min(5000, 100L << attempt);
         LOG.warn("sink {}: attempt {} failed ({}); retrying in {} ms", migration, attempt, e.getMessage(), backoff);
         Thread.sleep(backoff);
-        reconnect();
+        reconnect = true;
       }
     }
   }

@@ -22,7 +22,7 @@ class ChangeStatementsTest {
   @Test
   void shouldUpsertOnlyTheColumnsReceived() {
     ChangeStatements s = ChangeStatements.of(event(Op.UPDATE, Rows.of("aid", "1"), null, Rows.of("aid", "1", "balance", "5")));
-    assertThat(s.sql()).isEqualTo("INSERT INTO \"public\".\"accounts\" (\"aid\", \"balance\") VALUES (?, ?)"
+    assertThat(s.sql()).isEqualTo("INSERT INTO \"public\".\"accounts\" (\"aid\", \"balance\") OVERRIDING SYSTEM VALUE VALUES (?, ?)"
         + " ON CONFLICT (\"aid\") DO UPDATE SET \"balance\" = EXCLUDED.\"balance\"");
     assertThat(s.values()).containsExactly("1", "5");
   }
@@ -51,8 +51,15 @@ class ChangeStatementsTest {
   }
 
   @Test
+  void shouldTruncateTheTargetTable() {
+    ChangeStatements s = ChangeStatements.of(event(Op.TRUNCATE, null, null, null));
+    assertThat(s.sql()).isEqualTo("TRUNCATE \"public\".\"accounts\"");
+    assertThat(s.values()).isEmpty();
+  }
+
+  @Test
   void shouldAppendInsertsIntoAKeylessTable() {
     assertThat(ChangeStatements.of(event(Op.CREATE, null, null, Rows.of("tid", "1"))).sql())
-        .isEqualTo("INSERT INTO \"public\".\"accounts\" (\"tid\") VALUES (?)");
+        .isEqualTo("INSERT INTO \"public\".\"accounts\" (\"tid\") OVERRIDING SYSTEM VALUE VALUES (?)");
   }
 }

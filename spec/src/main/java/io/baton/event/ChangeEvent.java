@@ -35,6 +35,8 @@ public record ChangeEvent(
     DELETE("d"),
     /** snapshot read ({@code r}) */
     READ("r"),
+    /** the table was truncated ({@code t}): every row is gone; key and row images are null */
+    TRUNCATE("t"),
     /**
      * drain marker ({@code m}): a logical decoding message that Baton wrote into the source WAL
      * ({@code pg_logical_emit_message}); it travels through every partition behind all earlier
