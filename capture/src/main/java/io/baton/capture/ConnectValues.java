@@ -2,7 +2,6 @@ package io.baton.capture;
 
 import io.baton.BatonException;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -76,20 +75,19 @@ final class ConnectValues {
     if (logical != null) {
       switch (logical) {
         case "io.debezium.time.Date", "org.apache.kafka.connect.data.Date":
-          return v instanceof java.util.Date d ? LocalDate.ofEpochDay(d.getTime() / 86_400_000L).toString()
-              : LocalDate.ofEpochDay(((Number) v).longValue()).toString();
+          return date(v instanceof java.util.Date d ? Math.floorDiv(d.getTime(), 86_400_000L) : ((Number) v).longValue());
         case "io.debezium.time.MicroTimestamp":
-          return timestamp(((Number) v).longValue());
+          return timestamp(((Number) v).longValue(), 1);
         case "io.debezium.time.Timestamp":
-          return timestamp(((Number) v).longValue() * 1000);
+          return timestamp(((Number) v).longValue(), 1000);
         case "io.debezium.time.NanoTimestamp":
-          return timestamp(((Number) v).longValue() / 1000);
+          return timestamp(((Number) v).longValue() / 1000, 1);
         case "io.debezium.time.MicroTime":
-          return LocalTime.ofNanoOfDay(((Number) v).longValue() * 1000).toString();
+          return time(((Number) v).longValue() * 1000);
         case "io.debezium.time.Time":
-          return LocalTime.ofNanoOfDay(((Number) v).longValue() * 1_000_000).toString();
+          return time(((Number) v).longValue() * 1_000_000);
         case "io.debezium.time.NanoTime":
-          return LocalTime.ofNanoOfDay(((Number) v).longValue()).toString();
+          return time(((Number) v).longValue());
         default:
           break;
       }
@@ -109,9 +107,48 @@ final class ConnectValues {
     }
   }
 
-  private static String timestamp(long micros) {
-    LocalDateTime t = LocalDateTime.ofInstant(Instant.EPOCH.plusNanos(Math.multiplyExact(micros, 1000L)), ZoneOffset.UTC);
-    return t.toString().replace('T', ' ');
+  /**
+   * PostgreSQL's text form of a timestamp without time zone: {@code infinity} and {@code -infinity}
+   * for Debezium's Long.MAX_VALUE and Long.MIN_VALUE, and a BC suffix for years before 1 (manual
+   * section 8.5.1, "Date/Time Input").
+   */
+  static String timestamp(long value, long microsPerUnit) {
+    if (value == Long.MAX_VALUE) {
+      return "infinity";
+    }
+    if (value == Long.MIN_VALUE) {
+      return "-infinity";
+    }
+    long micros = Math.multiplyExact(value, microsPerUnit);
+    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+        (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+    return ymd(t.toLocalDate()) + " " + t.toLocalTime() + era(t.toLocalDate());
+  }
+
+  static String date(long epochDay) {
+    if (epochDay == Integer.MAX_VALUE || epochDay == Long.MAX_VALUE) {
+      return "infinity";
+    }
+    if (epochDay == Integer.MIN_VALUE || epochDay == Long.MIN_VALUE) {
+      return "-infinity";
+    }
+    LocalDate d = LocalDate.ofEpochDay(epochDay);
+    return ymd(d) + era(d);
+  }
+
+  /** Year (1 BC is ISO year 0), month and day, as PostgreSQL writes them. */
+  private static String ymd(LocalDate d) {
+    int year = d.getYear() > 0 ? d.getYear() : 1 - d.getYear();
+    return String.format("%04d-%02d-%02d", year, d.getMonthValue(), d.getDayOfMonth());
+  }
+
+  private static String era(LocalDate d) {
+    return d.getYear() > 0 ? "" : " BC";
+  }
+
+  /** Time of day; PostgreSQL allows 24:00:00, which LocalTime does not. */
+  static String time(long nanos) {
+    return nanos == 86_400_000_000_000L ? "24:00:00" : LocalTime.ofNanoOfDay(nanos).toString();
   }
 
   private static byte[] toArray(ByteBuffer b) {
