@@ -165,6 +165,7 @@ public final class ChangeCapture implements AutoCloseable {
       if (r.value() instanceof Struct value && value.schema().field("op") != null) {
         Struct source = value.getStruct("source");
         Lsn lsn = new Lsn(source.getInt64("lsn"));
+        Lsn lastCommit = lastCommitLsn(source);
         long ts = source.getInt64("ts_ms");
         String op = value.getString("op");
         if ("m".equals(op)) {
@@ -172,14 +173,14 @@ public final class ChangeCapture implements AutoCloseable {
           ByteBuffer content = ByteBuffer.wrap(message.getBytes("content"));
           String id = StandardCharsets.UTF_8.decode(content).toString();
           for (TableName t : settings.tables()) {
-            sent.add(send(t, new ChangeEvent(ChangeEvent.Op.MARKER, t, null, null, Map.of("marker", id), lsn, ts)));
+            sent.add(send(t, new ChangeEvent(ChangeEvent.Op.MARKER, t, null, null, Map.of("marker", id), lsn, ts, lastCommit)));
           }
           LOG.debug("capture {}: drain marker {} at {}", settings.migration(), id, lsn);
         } else {
           TableName table = new TableName(source.getString("schema"), source.getString("table"));
           ChangeEvent ev = new ChangeEvent(ChangeEvent.Op.of(op), table,
               r.key() instanceof Struct k ? ConnectValues.row(k) : null,
-              ConnectValues.row(struct(value, "before")), ConnectValues.row(struct(value, "after")), lsn, ts);
+              ConnectValues.row(struct(value, "before")), ConnectValues.row(struct(value, "after")), lsn, ts, lastCommit);
           sent.add(send(table, ev));
           count++;
         }
@@ -200,6 +201,21 @@ public final class ChangeCapture implements AutoCloseable {
     }
     committer.markBatchFinished();
     events.addAndGet(count);
+  }
+
+  /**
+   * The first half of Debezium's {@code source.sequence}, a JSON array of two decimal LSNs as
+   * strings ({@code ["24023928","24023960"]}): the commit LSN of the transaction decoded before.
+   *
+   * @return that LSN, or null when Debezium does not know it yet
+   */
+  static Lsn lastCommitLsn(Struct source) {
+    String seq = source.schema().field("sequence") == null ? null : source.getString("sequence");
+    if (seq == null) {
+      return null;
+    }
+    String first = seq.replaceAll("[\\[\\]\" ]", "").split(",")[0];
+    return first.isEmpty() || first.equals("null") ? null : new Lsn(Long.parseUnsignedLong(first));
   }
 
   /** A row image of an envelope, or null when the event has none (a truncate has neither). */

@@ -4,6 +4,7 @@ import io.baton.BatonException;
 import io.baton.event.ChangeEvent;
 import io.baton.event.ChangeEventJson;
 import io.baton.pg.Database;
+import io.baton.pg.Lsn;
 import io.baton.pg.PgErrors;
 import io.baton.state.StateSchema;
 import java.sql.BatchUpdateException;
@@ -36,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * in the same transaction as the rows. A restart seeks to the stored offsets, so every change takes
  * effect exactly once even though Kafka delivers at least once.
  *
+ * <p>Capture is at least once: after a crash it sends again changes that Kafka already holds. Each
+ * partition's last applied slot position ({@link ChangeEvent#isAfter}) is stored with its offset,
+ * and a change that is not after it is skipped, so a redelivered insert into a table without a
+ * key is not applied twice.
+ *
  * <p>A poll's records are applied in one transaction. A retriable error (lost connection,
  * serialization failure) rolls it back and retries up to 5 times with exponential backoff; a
  * permanent error (a constraint violation, a value the column type rejects) rolls it back and stops
@@ -52,6 +58,8 @@ public final class StreamSink implements AutoCloseable {
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong lastCommitTimeMs = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final Map<TopicPartition, Lsn[]> appliedPositions = new HashMap<>();
+  private final AtomicLong skipped = new AtomicLong();
   private final Map<String, java.util.Set<TopicPartition>> appliedMarkers = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean running = true;
   private final int partitionCount;
@@ -108,11 +116,16 @@ public final class StreamSink implements AutoCloseable {
   private Map<TopicPartition, Long> storedOffsets() {
     Map<TopicPartition, Long> out = new HashMap<>();
     try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT topic, kafka_partition, next_offset FROM baton.sink_offsets WHERE migration = ?")) {
+        "SELECT topic, kafka_partition, next_offset, applied_last_commit_lsn, applied_lsn FROM baton.sink_offsets"
+            + " WHERE migration = ?")) {
       ps.setString(1, migration);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+          TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
+          out.put(tp, rs.getLong(3));
+          if (rs.getString(4) != null && rs.getString(5) != null) {
+            appliedPositions.put(tp, new Lsn[] {Lsn.parse(rs.getString(4)), Lsn.parse(rs.getString(5))});
+          }
         }
       }
       return out;
@@ -165,10 +178,15 @@ public final class StreamSink implements AutoCloseable {
       // replaced below
     }
     conn = target.connect();
+    // a COMMIT that failed on a lost connection may have succeeded: what the target stored decides
+    appliedPositions.clear();
+    storedOffsets();
   }
 
   private void apply(ConsumerRecords<byte[], byte[]> records) {
     Map<TopicPartition, Long> next = new HashMap<>();
+    Map<TopicPartition, Lsn[]> positions = new HashMap<>();
+    long repeats = 0;
     List<Map.Entry<String, TopicPartition>> markers = new ArrayList<>();
     List<ChangeEvent> batchEvents = new ArrayList<>();
     String batchSql = null;
@@ -179,7 +197,19 @@ public final class StreamSink implements AutoCloseable {
       conn.setAutoCommit(false);
       for (ConsumerRecord<byte[], byte[]> r : records) {
         ChangeEvent e = ChangeEventJson.parse(r.value());
-        next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        next.put(tp, r.offset() + 1);
+        if (e.hasPosition()) {
+          Lsn[] last = positions.containsKey(tp) ? positions.get(tp) : appliedPositions.get(tp);
+          if (last != null && !e.isAfter(last[0], last[1])) {
+            if (e.op() != ChangeEvent.Op.MARKER) {
+              repeats++;
+              continue;
+            }
+          } else {
+            positions.put(tp, new Lsn[] {e.lastCommitLsn(), e.lsn()});
+          }
+        }
         if (e.op() == ChangeEvent.Op.MARKER) {
           flush(batch, batchEvents);
           recordMarker(e, r);
@@ -209,9 +239,14 @@ public final class StreamSink implements AutoCloseable {
         newestCommit = Math.max(newestCommit, e.commitTimeMs());
       }
       flush(batch, batchEvents);
-      storeOffsets(next);
+      storeOffsets(next, positions);
       conn.commit();
+      appliedPositions.putAll(positions);
       applied.addAndGet(rows);
+      if (repeats > 0) {
+        skipped.addAndGet(repeats);
+        LOG.info("sink {}: skipped {} changes delivered again (already applied)", migration, repeats);
+      }
       markers.forEach(m -> appliedMarkers.computeIfAbsent(m.getKey(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(m.getValue()));
       if (newestCommit > 0) {
         lastCommitTimeMs.set(newestCommit);
@@ -263,15 +298,20 @@ public final class StreamSink implements AutoCloseable {
     }
   }
 
-  private void storeOffsets(Map<TopicPartition, Long> next) throws SQLException {
-    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO baton.sink_offsets"
-        + " (migration, topic, kafka_partition, next_offset) VALUES (?, ?, ?, ?) ON CONFLICT (migration, topic, kafka_partition)"
-        + " DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()")) {
+  private void storeOffsets(Map<TopicPartition, Long> next, Map<TopicPartition, Lsn[]> positions) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO baton.sink_offsets (migration, topic, kafka_partition,"
+        + " next_offset, applied_last_commit_lsn, applied_lsn) VALUES (?, ?, ?, ?, ?::pg_lsn, ?::pg_lsn)"
+        + " ON CONFLICT (migration, topic, kafka_partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,"
+        + " applied_last_commit_lsn = coalesce(EXCLUDED.applied_last_commit_lsn, baton.sink_offsets.applied_last_commit_lsn),"
+        + " applied_lsn = coalesce(EXCLUDED.applied_lsn, baton.sink_offsets.applied_lsn), updated_at = now()")) {
       for (Map.Entry<TopicPartition, Long> o : next.entrySet()) {
+        Lsn[] pos = positions.get(o.getKey());
         ps.setString(1, migration);
         ps.setString(2, o.getKey().topic());
         ps.setInt(3, o.getKey().partition());
         ps.setLong(4, o.getValue());
+        ps.setString(5, pos == null ? null : pos[0].toString());
+        ps.setString(6, pos == null ? null : pos[1].toString());
         ps.addBatch();
       }
       ps.executeBatch();
@@ -297,6 +337,11 @@ public final class StreamSink implements AutoCloseable {
   public boolean markerApplied(String marker) {
     java.util.Set<TopicPartition> seen = appliedMarkers.get(marker);
     return seen != null && seen.size() >= partitionCount;
+  }
+
+  /** @return the number of changes skipped because they had been applied already */
+  public long skippedRepeats() {
+    return skipped.get();
   }
 
   /** @return the number of row changes applied and committed */

@@ -20,10 +20,38 @@ import java.util.Map;
  *     was not received are absent
  * @param lsn the WAL position of the change (for deletes and updates: of the change itself)
  * @param commitTimeMs the source commit time in milliseconds since the epoch, 0 when unknown
+ * @param lastCommitLsn the commit LSN of the transaction decoded before this change's transaction
+ *     (the first half of Debezium's {@code source.sequence}), or null when unknown; with
+ *     {@code lsn} it orders every change of a slot: see {@link #isAfter}
  */
 public record ChangeEvent(
     Op op, TableName table, Map<String, String> key, Map<String, String> before, Map<String, String> after,
-    Lsn lsn, long commitTimeMs) {
+    Lsn lsn, long commitTimeMs, Lsn lastCommitLsn) {
+
+  /** An event whose position in the slot's order is unknown (it is never taken for a repeat). */
+  public ChangeEvent(Op op, TableName table, Map<String, String> key, Map<String, String> before,
+      Map<String, String> after, Lsn lsn, long commitTimeMs) {
+    this(op, table, key, before, after, lsn, commitTimeMs, null);
+  }
+
+  /** @return true when the event's position in the slot's order is known */
+  public boolean hasPosition() {
+    return lastCommitLsn != null && lsn != null;
+  }
+
+  /**
+   * Logical decoding emits transactions in commit order, and the changes of one transaction in WAL
+   * order, so (commit LSN of the previous transaction, change LSN) grows strictly along a slot: a
+   * change that is not after the last one applied has been applied already (a redelivery).
+   *
+   * @param lastCommit the last applied change's {@link #lastCommitLsn}
+   * @param change the last applied change's {@link #lsn}
+   * @return true when this event comes after that change in the slot's order
+   */
+  public boolean isAfter(Lsn lastCommit, Lsn change) {
+    int c = lastCommitLsn.compareTo(lastCommit);
+    return c > 0 || (c == 0 && lsn.compareTo(change) > 0);
+  }
 
   /** What happened to the row; the codes are Debezium's {@code op} field values. */
   public enum Op {

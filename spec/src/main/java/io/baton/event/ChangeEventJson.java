@@ -37,6 +37,9 @@ public final class ChangeEventJson {
     n.put("name", e.table().name());
     n.put("lsn", e.lsn().toString());
     n.put("ts", e.commitTimeMs());
+    if (e.lastCommitLsn() != null) {
+      n.put("last_commit_lsn", e.lastCommitLsn().toString());
+    }
     putRow(n, "key", e.key());
     putRow(n, "before", e.before());
     putRow(n, "after", e.after());
@@ -68,7 +71,8 @@ public final class ChangeEventJson {
           ChangeEvent.Op.of(n.path("op").asText()),
           new TableName(n.path("schema").asText(), n.path("name").asText()),
           row(n.get("key")), row(n.get("before")), row(n.get("after")),
-          Lsn.parse(n.path("lsn").asText()), n.path("ts").asLong());
+          Lsn.parse(n.path("lsn").asText()), n.path("ts").asLong(),
+          n.hasNonNull("last_commit_lsn") ? Lsn.parse(n.get("last_commit_lsn").asText()) : null);
     } catch (java.io.IOException | RuntimeException e) {
       String text = new String(json, StandardCharsets.UTF_8);
       throw new BatonException("not a Baton change event: " + text.substring(0, Math.min(200, text.length())), e);

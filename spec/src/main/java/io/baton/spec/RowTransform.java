@@ -87,7 +87,7 @@ public final class RowTransform {
    */
   public ChangeEvent apply(ChangeEvent event) {
     return new ChangeEvent(event.op(), mapping.target(), apply(event.key()), apply(event.before()),
-        apply(event.after()), event.lsn(), event.commitTimeMs());
+        apply(event.after()), event.lsn(), event.commitTimeMs(), event.lastCommitLsn());
   }
 
   /** @return the source columns this transform drops (their values cannot flow back on rollback) */

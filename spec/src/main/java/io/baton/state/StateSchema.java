@@ -10,8 +10,9 @@ import java.sql.Statement;
  * source too once reverse replication writes there). The one place their DDL lives.
  *
  * <ul>
- *   <li>{@code sink_offsets}: per migration and Kafka topic partition, the next offset to apply;
- *       written in the same transaction as the rows it covers;
+ *   <li>{@code sink_offsets}: per migration and Kafka topic partition, the next offset to apply and
+ *       the slot position (last commit LSN, LSN) of the last change applied; written in the same
+ *       transaction as the rows it covers;
  *   <li>{@code drain_markers}: drain markers a sink has applied, per topic partition;
  *   <li>{@code snapshots}: bulk snapshots completed per migration and table;
  *   <li>{@code journal}: every state change of a migration (time, actor, from, to, detail): the
@@ -30,7 +31,8 @@ public final class StateSchema {
     try (Statement st = conn.createStatement()) {
       st.execute("CREATE SCHEMA IF NOT EXISTS baton");
       st.execute("CREATE TABLE IF NOT EXISTS baton.sink_offsets (migration text NOT NULL, topic text NOT NULL,"
-          + " kafka_partition int NOT NULL, next_offset bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),"
+          + " kafka_partition int NOT NULL, next_offset bigint NOT NULL, applied_last_commit_lsn pg_lsn, applied_lsn pg_lsn,"
+          + " updated_at timestamptz NOT NULL DEFAULT now(),"
           + " PRIMARY KEY (migration, topic, kafka_partition))");
       st.execute("CREATE TABLE IF NOT EXISTS baton.drain_markers (migration text NOT NULL, marker text NOT NULL,"
           + " topic text NOT NULL, kafka_partition int NOT NULL, lsn pg_lsn NOT NULL,"

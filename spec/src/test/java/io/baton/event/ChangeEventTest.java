@@ -1,0 +1,36 @@
+package io.baton.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.pg.Lsn;
+import io.baton.pg.TableName;
+import org.junit.jupiter.api.Test;
+
+class ChangeEventTest {
+  private static ChangeEvent at(String lastCommit, String lsn) {
+    return new ChangeEvent(ChangeEvent.Op.CREATE, TableName.parse("t"), null, null, Rows.of("a", "1"), Lsn.parse(lsn), 0,
+        Lsn.parse(lastCommit));
+  }
+
+  @Test
+  void shouldOrderByPreviousCommitThenChangeLsn() {
+    // T1 wrote at 0/150 and committed at 0/200; T2 wrote earlier (0/100) but committed later
+    ChangeEvent t1 = at("0/50", "0/150");
+    ChangeEvent t2 = at("0/200", "0/100");
+    assertThat(t2.isAfter(t1.lastCommitLsn(), t1.lsn())).isTrue();
+    assertThat(t1.isAfter(t2.lastCommitLsn(), t2.lsn())).isFalse();
+    assertThat(at("0/200", "0/101").isAfter(Lsn.parse("0/200"), Lsn.parse("0/100"))).isTrue();
+    assertThat(t2.isAfter(t2.lastCommitLsn(), t2.lsn())).as("the same change again").isFalse();
+  }
+
+  @Test
+  void shouldKeepThePositionThroughJson() {
+    ChangeEvent e = at("1/0", "1/10");
+    ChangeEvent back = ChangeEventJson.parse(ChangeEventJson.value(e));
+    assertThat(back.lastCommitLsn()).isEqualTo(Lsn.parse("1/0"));
+    assertThat(back.hasPosition()).isTrue();
+    ChangeEvent unknown = new ChangeEvent(ChangeEvent.Op.DELETE, TableName.parse("t"), Rows.of("a", "1"), null, null,
+        Lsn.parse("0/1"), 0);
+    assertThat(ChangeEventJson.parse(ChangeEventJson.value(unknown)).hasPosition()).isFalse();
+  }
+}
