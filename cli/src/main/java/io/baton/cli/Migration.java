@@ -255,14 +255,12 @@ final class Migration implements AutoCloseable {
 
   /**
    * Waits until the direction that runs now has applied everything committed before this call,
-   * without holding writes.
-   *
-   * @param timeoutMs how long the drain may take
+   * without holding writes; at most the spec's {@code cutover.drainTimeoutMs}.
    */
-  void catchUp(long timeoutMs) {
+  void catchUp() {
     ReplicationPipeline running = forward != null ? forward : reverse;
     if (running != null) {
-      running.drain(java.time.Duration.ofMillis(timeoutMs));
+      running.drain(java.time.Duration.ofMillis(spec.cutover().drainTimeoutMs()));
     }
   }
 
@@ -270,11 +268,10 @@ final class Migration implements AutoCloseable {
    * Compares spec(source) with the target after draining the direction that runs now. Call it while
    * writes are held (or stopped) for an exact answer.
    *
-   * @param drainTimeoutMs how long the drain may take
    * @return one comparison per table
    */
-  List<TableComparison> verify(long drainTimeoutMs) {
-    catchUp(drainTimeoutMs);
+  List<TableComparison> verify() {
+    catchUp();
     return Reconciler.compare(source, target, forwardTables);
   }
 

@@ -147,12 +147,12 @@ final class Rehearsal {
   }
 
   private static Summary.Verification verifyHeld(Migration migration, String step) {
-    migration.catchUp(120_000);
+    migration.catchUp();
     long start = System.currentTimeMillis();
     migration.router().pause(30_000);
     List<TableComparison> tables;
     try {
-      tables = migration.verify(60_000);
+      tables = migration.verify();
     } finally {
       migration.router().resume();
     }
@@ -160,7 +160,7 @@ final class Rehearsal {
   }
 
   private static Summary.Verification verify(Migration migration, String step) {
-    return new Summary.Verification(step, migration.verify(60_000), 0);
+    return new Summary.Verification(step, migration.verify(), 0);
   }
 
   /**
