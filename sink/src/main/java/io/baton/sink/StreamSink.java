@@ -3,6 +3,7 @@ package io.baton.sink;
 import io.baton.BatonException;
 import io.baton.event.ChangeEvent;
 import io.baton.event.ChangeEventJson;
+import io.baton.event.SlotPosition;
 import io.baton.pg.Database;
 import io.baton.pg.Lsn;
 import io.baton.pg.PgErrors;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * effect exactly once even though Kafka delivers at least once.
  *
  * <p>Capture is at least once: after a crash it sends again changes that Kafka already holds. Each
- * partition's last applied slot position ({@link ChangeEvent#isAfter}) is stored with its offset,
+ * partition's last applied {@link SlotPosition} is stored with its offset,
  * and a change that is not after it is skipped, so a redelivered insert into a table without a
  * key is not applied twice.
  *
@@ -58,8 +59,7 @@ public final class StreamSink implements AutoCloseable {
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong lastCommitTimeMs = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final Map<TopicPartition, Lsn[]> appliedPositions = new HashMap<>();
-  private final AtomicLong skipped = new AtomicLong();
+  private final Map<TopicPartition, SlotPosition> appliedPositions = new HashMap<>();
   private final Map<String, java.util.Set<TopicPartition>> appliedMarkers = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean running = true;
   private final int partitionCount;
@@ -124,7 +124,7 @@ public final class StreamSink implements AutoCloseable {
           TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
           out.put(tp, rs.getLong(3));
           if (rs.getString(4) != null && rs.getString(5) != null) {
-            appliedPositions.put(tp, new Lsn[] {Lsn.parse(rs.getString(4)), Lsn.parse(rs.getString(5))});
+            appliedPositions.put(tp, new SlotPosition(Lsn.parse(rs.getString(4)), Lsn.parse(rs.getString(5))));
           }
         }
       }
@@ -185,7 +185,7 @@ public final class StreamSink implements AutoCloseable {
 
   private void apply(ConsumerRecords<byte[], byte[]> records) {
     Map<TopicPartition, Long> next = new HashMap<>();
-    Map<TopicPartition, Lsn[]> positions = new HashMap<>();
+    Map<TopicPartition, SlotPosition> positions = new HashMap<>();
     long repeats = 0;
     List<Map.Entry<String, TopicPartition>> markers = new ArrayList<>();
     List<ChangeEvent> batchEvents = new ArrayList<>();
@@ -199,15 +199,16 @@ public final class StreamSink implements AutoCloseable {
         ChangeEvent e = ChangeEventJson.parse(r.value());
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         next.put(tp, r.offset() + 1);
-        if (e.hasPosition()) {
-          Lsn[] last = positions.containsKey(tp) ? positions.get(tp) : appliedPositions.get(tp);
-          if (last != null && !e.isAfter(last[0], last[1])) {
+        SlotPosition pos = e.position();
+        if (pos != null) {
+          SlotPosition last = positions.getOrDefault(tp, appliedPositions.get(tp));
+          if (last != null && pos.compareTo(last) <= 0) {
             if (e.op() != ChangeEvent.Op.MARKER) {
               repeats++;
               continue;
             }
           } else {
-            positions.put(tp, new Lsn[] {e.lastCommitLsn(), e.lsn()});
+            positions.put(tp, pos);
           }
         }
         if (e.op() == ChangeEvent.Op.MARKER) {
@@ -244,7 +245,6 @@ public final class StreamSink implements AutoCloseable {
       appliedPositions.putAll(positions);
       applied.addAndGet(rows);
       if (repeats > 0) {
-        skipped.addAndGet(repeats);
         LOG.info("sink {}: skipped {} changes delivered again (already applied)", migration, repeats);
       }
       markers.forEach(m -> appliedMarkers.computeIfAbsent(m.getKey(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(m.getValue()));
@@ -298,20 +298,21 @@ public final class StreamSink implements AutoCloseable {
     }
   }
 
-  private void storeOffsets(Map<TopicPartition, Long> next, Map<TopicPartition, Lsn[]> positions) throws SQLException {
+  private void storeOffsets(Map<TopicPartition, Long> next, Map<TopicPartition, SlotPosition> positions)
+      throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement("INSERT INTO baton.sink_offsets (migration, topic, kafka_partition,"
         + " next_offset, applied_last_commit_lsn, applied_lsn) VALUES (?, ?, ?, ?, ?::pg_lsn, ?::pg_lsn)"
         + " ON CONFLICT (migration, topic, kafka_partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,"
         + " applied_last_commit_lsn = coalesce(EXCLUDED.applied_last_commit_lsn, baton.sink_offsets.applied_last_commit_lsn),"
         + " applied_lsn = coalesce(EXCLUDED.applied_lsn, baton.sink_offsets.applied_lsn), updated_at = now()")) {
       for (Map.Entry<TopicPartition, Long> o : next.entrySet()) {
-        Lsn[] pos = positions.get(o.getKey());
+        SlotPosition pos = positions.get(o.getKey());
         ps.setString(1, migration);
         ps.setString(2, o.getKey().topic());
         ps.setInt(3, o.getKey().partition());
         ps.setLong(4, o.getValue());
-        ps.setString(5, pos == null ? null : pos[0].toString());
-        ps.setString(6, pos == null ? null : pos[1].toString());
+        ps.setString(5, pos == null ? null : pos.lastCommit().toString());
+        ps.setString(6, pos == null ? null : pos.change().toString());
         ps.addBatch();
       }
       ps.executeBatch();
@@ -337,11 +338,6 @@ public final class StreamSink implements AutoCloseable {
   public boolean markerApplied(String marker) {
     java.util.Set<TopicPartition> seen = appliedMarkers.get(marker);
     return seen != null && seen.size() >= partitionCount;
-  }
-
-  /** @return the number of changes skipped because they had been applied already */
-  public long skippedRepeats() {
-    return skipped.get();
   }
 
   /** @return the number of row changes applied and committed */

@@ -22,7 +22,7 @@ import java.util.Map;
  * @param commitTimeMs the source commit time in milliseconds since the epoch, 0 when unknown
  * @param lastCommitLsn the commit LSN of the transaction decoded before this change's transaction
  *     (the first half of Debezium's {@code source.sequence}), or null when unknown; with
- *     {@code lsn} it orders every change of a slot: see {@link #isAfter}
+ *     {@code lsn} it orders every change of a slot: see {@link #position()}
  */
 public record ChangeEvent(
     Op op, TableName table, Map<String, String> key, Map<String, String> before, Map<String, String> after,
@@ -34,23 +34,9 @@ public record ChangeEvent(
     this(op, table, key, before, after, lsn, commitTimeMs, null);
   }
 
-  /** @return true when the event's position in the slot's order is known */
-  public boolean hasPosition() {
-    return lastCommitLsn != null && lsn != null;
-  }
-
-  /**
-   * Logical decoding emits transactions in commit order, and the changes of one transaction in WAL
-   * order, so (commit LSN of the previous transaction, change LSN) grows strictly along a slot: a
-   * change that is not after the last one applied has been applied already (a redelivery).
-   *
-   * @param lastCommit the last applied change's {@link #lastCommitLsn}
-   * @param change the last applied change's {@link #lsn}
-   * @return true when this event comes after that change in the slot's order
-   */
-  public boolean isAfter(Lsn lastCommit, Lsn change) {
-    int c = lastCommitLsn.compareTo(lastCommit);
-    return c > 0 || (c == 0 && lsn.compareTo(change) > 0);
+  /** @return the event's position in the slot's order, or null when it is unknown */
+  public SlotPosition position() {
+    return lastCommitLsn == null || lsn == null ? null : new SlotPosition(lastCommitLsn, lsn);
   }
 
   /** What happened to the row; the codes are Debezium's {@code op} field values. */
