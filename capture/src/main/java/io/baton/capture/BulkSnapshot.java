@@ -2,33 +2,45 @@ package io.baton.capture;
 
 import io.baton.BatonException;
 import io.baton.event.TableLoader;
-import io.baton.pg.CopyText;
 import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
 import io.baton.pg.Sql;
 import io.baton.pg.TableInfo;
 import io.baton.spec.RowTransform;
+import io.baton.spec.SnapshotSettings;
+import io.baton.state.SnapshotChunk;
+import io.baton.state.SnapshotJournal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyOut;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies the source tables into the target under a replication slot's exported snapshot, so that
- * the snapshot and the stream of the same slot meet exactly: every change committed after the
- * slot's consistent point arrives through the stream, and nothing before it arrives twice.
+ * Copies the source tables into the target under one snapshot, in parallel chunks.
  *
- * <p>Each table is read with {@code COPY (SELECT ...) TO STDOUT} in a REPEATABLE READ transaction
- * that imported the snapshot ({@code SET TRANSACTION SNAPSHOT}, manual section "SET TRANSACTION"),
- * every row is passed through the spec's {@link RowTransform}, and written through a
- * {@link TableLoader} (COPY into the target).
+ * <p>On a first run the snapshot is the one the replication slot exported, so that the snapshot
+ * and the stream of the same slot meet exactly: every change committed after the slot's
+ * consistent point arrives through the stream, and nothing before it arrives twice. The plan
+ * ({@link ChunkPlanner}) is journaled before any row is copied, and each chunk is marked done in
+ * the target transaction that loads it ({@link SnapshotJournal}); a restart copies the chunks that
+ * are not done, and only those.
+ *
+ * <p>Chunks run on {@link SnapshotSettings#parallelism()} threads, the largest tables first, so
+ * that the long tail is short. The first failure stops the others at their next row batch; chunks
+ * that committed stay done.
  */
 public final class BulkSnapshot {
   private static final Logger LOG = LoggerFactory.getLogger(BulkSnapshot.class);
@@ -36,85 +48,134 @@ public final class BulkSnapshot {
   private BulkSnapshot() {}
 
   /**
-   * What one table's copy did.
+   * One table to copy.
    *
    * @param table the source table
-   * @param rows rows copied
-   * @param bytes bytes read from the source (COPY text)
-   * @param millis elapsed time
+   * @param transform its transform
+   * @param state its journaled plan and progress
    */
-  public record TableResult(String table, long rows, long bytes, long millis) {}
+  public record Job(TableInfo table, RowTransform transform, SnapshotJournal.TableState state) {}
 
   /**
-   * Copies every table, one after the other.
+   * Plans every table under a snapshot.
    *
    * @param source the source database
-   * @param snapshotName the exported snapshot to read under
-   * @param tables the source tables with their transforms, in copy order
-   * @param loader where the transformed rows go
-   * @return per table results, in copy order
-   * @throws BatonException naming the table when a read or write fails; the failed table's load is
-   *     rolled back
+   * @param snapshotName the exported snapshot to plan under
+   * @param tables the source tables with their transforms
+   * @param settings chunk size
+   * @return the plan, in the given table order
+   * @throws BatonException when the catalog or a sample cannot be read
    */
-  public static List<TableResult> copy(
-      Database source, String snapshotName, Map<TableInfo, RowTransform> tables, TableLoader loader) {
-    List<TableResult> results = new ArrayList<>();
-    for (Map.Entry<TableInfo, RowTransform> t : tables.entrySet()) {
-      results.add(copyTable(source, snapshotName, t.getKey(), t.getValue(), loader));
-    }
-    return results;
-  }
-
-  private static TableResult copyTable(
-      Database source, String snapshotName, TableInfo table, RowTransform transform, TableLoader loader) {
-    long start = System.nanoTime();
-    List<String> sourceColumns = table.columnNames();
-    List<String> targetColumns = transform.targetColumns(sourceColumns);
-    long rows = 0;
-    long bytes = 0;
+  public static List<SnapshotJournal.TablePlan> plan(Database source, String snapshotName,
+      java.util.Map<TableInfo, RowTransform> tables, SnapshotSettings settings) {
     try (Connection conn = source.connect()) {
       conn.setAutoCommit(false);
-      try (Statement st = conn.createStatement()) {
-        st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-        st.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(snapshotName));
-      }
-      String sql = "COPY (SELECT " + Sql.idents(sourceColumns) + " FROM " + table.name().quoted() + ") TO STDOUT";
-      try (TableLoader.Load load = loader.open(transform.targetTable(), targetColumns)) {
-        CopyOut out = conn.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-        try {
-          byte[] line;
-          Map<String, String> row = new LinkedHashMap<>(sourceColumns.size() * 2);
-          while ((line = out.readFromCopy()) != null) {
-            bytes += line.length;
-            String[] values = CopyText.decode(line, sourceColumns.size());
-            row.clear();
-            for (int i = 0; i < values.length; i++) {
-              row.put(sourceColumns.get(i), values[i]);
-            }
-            Map<String, String> mapped = transform.apply(row);
-            load.row(new ArrayList<>(mapped.values()));
-            rows++;
-            if (rows % 250_000 == 0) {
-              LOG.info("snapshot {}: {} rows", table.name(), rows);
-            }
-          }
-        } finally {
-          if (out.isActive()) {
-            out.cancelCopy();
-          }
-        }
-        long written = load.commit();
-        if (written != rows) {
-          throw new BatonException("snapshot of " + table.name() + ": read " + rows + " rows but the target accepted " + written);
-        }
+      importSnapshot(conn, snapshotName);
+      List<SnapshotJournal.TablePlan> out = new ArrayList<>();
+      for (var t : tables.entrySet()) {
+        SnapshotJournal.TablePlan p = ChunkPlanner.plan(conn, t.getKey(), t.getValue().targetTable(), settings);
+        LOG.info("snapshot plan {}: {} chunk(s) of {}, about {} rows", t.getKey().name(), p.chunks().size(),
+            p.chunks().get(0).kind(), p.estimatedRows());
+        out.add(p);
       }
       conn.commit();
+      return out;
     } catch (SQLException e) {
-      throw PgErrors.classify("bulk snapshot of table " + table.name(), e);
+      throw PgErrors.classify("planning the bulk snapshot", e);
     }
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    LOG.info("snapshot {} -> {}: {} rows, {} MB in {} ms ({} rows/s)", table.name(), transform.targetTable(), rows,
-        bytes / 1_000_000, millis, millis == 0 ? rows : rows * 1000 / millis);
-    return new TableResult(table.name().toString(), rows, bytes, millis);
+  }
+
+  /**
+   * Starts a REPEATABLE READ, READ ONLY transaction on {@code conn} that reads under an exported
+   * snapshot.
+   *
+   * @param conn a connection with auto-commit off, outside a transaction
+   * @param snapshotName the exported snapshot
+   * @throws SQLException when the snapshot is gone (its exporting session ended)
+   */
+  static void importSnapshot(Connection conn, String snapshotName) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      st.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(snapshotName));
+    }
+  }
+
+  /**
+   * Copies every chunk that is not done yet.
+   *
+   * @param source the source database
+   * @param snapshotName the exported snapshot every chunk reads under
+   * @param migration the migration's name, for the journal
+   * @param jobs the tables
+   * @param loader where the rows go
+   * @param parallelism chunks copied at once
+   * @param progress counters; tables are registered here
+   * @param logEvery how often progress is logged
+   * @return the chunks copied by this call
+   * @throws BatonException for the first chunk that failed, naming table and chunk; chunks that
+   *     committed stay done
+   */
+  public static List<SnapshotJournal.ChunkDone> run(Database source, String snapshotName, String migration,
+      List<Job> jobs, TableLoader loader, int parallelism, SnapshotProgress progress, Duration logEvery) {
+    record Task(Job job, SnapshotChunk chunk, SnapshotProgress.Table progress) {}
+    List<Task> tasks = new ArrayList<>();
+    List<Job> largestFirst = new ArrayList<>(jobs);
+    largestFirst.sort(Comparator.comparingLong((Job j) -> j.state().plan().estimatedRows()).reversed());
+    for (Job j : largestFirst) {
+      SnapshotJournal.TableState s = j.state();
+      SnapshotProgress.Table p = progress.add(j.table().name(), s.plan().estimatedRows(), s.plan().chunks().size(),
+          s.done().size(), s.rowsDone());
+      for (SnapshotChunk c : s.plan().chunks()) {
+        if (!s.done().containsKey(c.index())) {
+          tasks.add(new Task(j, c, p));
+        }
+      }
+    }
+    AtomicBoolean aborted = new AtomicBoolean();
+    ChunkCopier copier = new ChunkCopier(source, snapshotName, loader, migration, aborted::get);
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, tasks.size())),
+        daemonThreads("baton-snapshot"));
+    ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(daemonThreads("baton-snapshot-progress"));
+    reporter.scheduleAtFixedRate(() -> LOG.info(progress.line()), logEvery.toMillis(), logEvery.toMillis(),
+        TimeUnit.MILLISECONDS);
+    ExecutorCompletionService<SnapshotJournal.ChunkDone> done = new ExecutorCompletionService<>(pool);
+    List<Future<SnapshotJournal.ChunkDone>> futures = new ArrayList<>();
+    for (Task t : tasks) {
+      futures.add(done.submit(() -> copier.copy(t.job.table(), t.job.transform(), t.job.state().plan().target(),
+          t.chunk, t.progress)));
+    }
+    List<SnapshotJournal.ChunkDone> out = new ArrayList<>();
+    BatonException failure = null;
+    try {
+      for (int i = 0; i < futures.size(); i++) {
+        try {
+          out.add(done.take().get());
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof BatonException b ? b : new BatonException(e.getCause().toString(), e.getCause());
+            aborted.set(true);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      aborted.set(true);
+      throw new BatonException("bulk snapshot interrupted after " + out.size() + " of " + tasks.size() + " chunks", e);
+    } finally {
+      pool.shutdownNow();
+      reporter.shutdownNow();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    LOG.info("{} ({} chunks in this run)", progress.line(), out.size());
+    return out;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 }

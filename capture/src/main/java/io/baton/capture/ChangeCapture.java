@@ -167,20 +167,23 @@ public final class ChangeCapture implements AutoCloseable {
         Lsn lsn = new Lsn(source.getInt64("lsn"));
         Lsn lastCommit = lastCommitLsn(source);
         long ts = source.getInt64("ts_ms");
+        Long txId = source.schema().field("txId") == null ? null : source.getInt64("txId");
         String op = value.getString("op");
         if ("m".equals(op)) {
           Struct message = value.getStruct("message");
           ByteBuffer content = ByteBuffer.wrap(message.getBytes("content"));
           String id = StandardCharsets.UTF_8.decode(content).toString();
           for (TableName t : settings.tables()) {
-            sent.add(send(t, new ChangeEvent(ChangeEvent.Op.MARKER, t, null, null, Map.of("marker", id), lsn, ts, lastCommit)));
+            sent.add(send(t, new ChangeEvent(ChangeEvent.Op.MARKER, t, null, null, Map.of("marker", id), lsn, ts, lastCommit,
+                txId == null ? 0 : txId)));
           }
           LOG.debug("capture {}: drain marker {} at {}", settings.migration(), id, lsn);
         } else {
           TableName table = new TableName(source.getString("schema"), source.getString("table"));
           ChangeEvent ev = new ChangeEvent(ChangeEvent.Op.of(op), table,
               r.key() instanceof Struct k ? ConnectValues.row(k) : null,
-              ConnectValues.row(struct(value, "before")), ConnectValues.row(struct(value, "after")), lsn, ts, lastCommit);
+              ConnectValues.row(struct(value, "before")), ConnectValues.row(struct(value, "after")), lsn, ts, lastCommit,
+              txId == null ? 0 : txId);
           sent.add(send(table, ev));
           count++;
         }

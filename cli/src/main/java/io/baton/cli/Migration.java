@@ -2,6 +2,8 @@ package io.baton.cli;
 
 import io.baton.BatonException;
 import io.baton.capture.BulkSnapshot;
+import io.baton.capture.HeldSnapshot;
+import io.baton.capture.SnapshotProgress;
 import io.baton.capture.ReplicationSlots;
 import io.baton.capture.SourceCheck;
 import io.baton.cutover.Journal;
@@ -21,6 +23,7 @@ import io.baton.sink.TargetSchema;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.RowTransform;
 import io.baton.spec.SchemaMode;
+import io.baton.state.SnapshotJournal;
 import io.baton.state.StateSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +60,7 @@ final class Migration implements AutoCloseable {
   private Map<TableInfo, RowTransform> reverseTables;
   private ReplicationPipeline forward;
   private ReplicationPipeline reverse;
+  private SnapshotProgress progress;
   private long snapshotRows;
   private long snapshotMillis;
   private long streamedEvents;
@@ -118,31 +123,149 @@ final class Migration implements AutoCloseable {
   }
 
   /**
-   * Creates the target schema (when the spec says so), the publication and the slot with an
-   * exported snapshot, copies every table under that snapshot, then starts streaming.
+   * Starts the migration, or continues it from where the journal on the target says it stopped:
+   *
+   * <ul>
+   *   <li>new: creates the target schema (when the spec says so), the publication and the slot with
+   *       an exported snapshot, plans and copies every table under that snapshot, then streams;
+   *   <li>stopped during the bulk snapshot: copies the chunks that are not done under a new
+   *       snapshot (see {@link #resumeSnapshot}), then streams from the slot;
+   *   <li>stopped while streaming: streams again from the slot and the stored offsets.
+   * </ul>
+   *
+   * @throws BatonException when the migration is in a state this cannot continue from
    */
   void start() {
-    journal.transition(MigrationState.SNAPSHOTTING, "baton", forwardTables.size() + " tables");
+    switch (journal.state()) {
+      case PLANNED -> {
+        journal.transition(MigrationState.SNAPSHOTTING, "baton", forwardTables.size() + " tables");
+        prepareTarget();
+        copyUnderNewSlot();
+      }
+      case SNAPSHOTTING -> resumeSnapshot();
+      case STREAMING, READY -> resumeStreaming();
+      default -> throw new BatonException("migration " + spec.name() + " is " + journal.state()
+          + " (baton.journal on the target); start can continue a migration that is snapshotting or streaming");
+    }
+  }
+
+  private void prepareTarget() {
     try (Connection t = target.connect(); Connection s = source.connect()) {
       StateSchema.ensure(t);
-      if (spec.schema() == SchemaMode.CREATE) {
+      TableName first = forwardTables.values().iterator().next().targetTable();
+      if (spec.schema() == SchemaMode.CREATE && !Catalog.exists(t, first)) {
         TargetSchema.create(t, forwardTables, spec.compatibilityViews());
       }
       ReplicationSlots.createPublication(s, spec.publicationName(), forwardTables.keySet().stream().map(TableInfo::name).toList());
     } catch (SQLException e) {
       throw PgErrors.classify("preparing the migration", e);
     }
+  }
+
+  private void copyUnderNewSlot() {
     long start = System.nanoTime();
     try (ReplicationSlots.ExportedSnapshot snap =
         ReplicationSlots.createSlotExportingSnapshot(source.jdbcUrl(), source.properties(), spec.slotName())) {
       LOG.info("slot {} created at {}, snapshot {}", snap.slot(), snap.consistentPoint(), snap.snapshotName());
-      List<BulkSnapshot.TableResult> results = BulkSnapshot.copy(source, snap.snapshotName(), forwardTables, new CopyLoader(target));
-      snapshotRows = results.stream().mapToLong(BulkSnapshot.TableResult::rows).sum();
-      recordSnapshot(results);
+      List<SnapshotJournal.TablePlan> plan = BulkSnapshot.plan(source, snap.snapshotName(), forwardTables, spec.snapshot());
+      try (Connection t = target.connect()) {
+        SnapshotJournal.record(t, spec.name(), plan);
+      } catch (SQLException e) {
+        throw PgErrors.classify("recording the snapshot plan", e);
+      }
+      copyPending(snap.snapshotName());
     }
-    snapshotMillis = (System.nanoTime() - start) / 1_000_000;
+    startStreaming(start);
+  }
+
+  /**
+   * Continues a bulk snapshot that stopped: the slot kept every change since its consistent point,
+   * but the snapshot it exported ended with the process that created it. The chunks not done are
+   * copied under a new snapshot; the stream then replays every change since the slot's consistent
+   * point. For a table with a primary key that converges exactly: chunks are key ranges, so a key is
+   * copied once, and replayed upserts and deletes end in each key's latest state. A table without
+   * one cannot take a replay (it would double rows), so an unfinished one is emptied and copied
+   * again as a whole, and the stream skips, for that table, the transactions the new snapshot
+   * already saw ({@link SnapshotJournal#restartTable}). Without a slot or a plan there is nothing
+   * consistent to continue from: the copy starts over.
+   */
+  private void resumeSnapshot() {
+    long start = System.nanoTime();
+    Map<TableName, SnapshotJournal.TableState> states;
+    boolean slot;
+    try (Connection s = source.connect(); Connection t = target.connect()) {
+      StateSchema.ensure(t);
+      states = SnapshotJournal.load(t, spec.name());
+      slot = ReplicationSlots.slotExists(s, spec.slotName());
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the snapshot journal", e);
+    }
+    if (!slot || states.size() != forwardTables.size()) {
+      LOG.warn("bulk snapshot of {} starts over: {}", spec.name(), slot ? "no complete plan in the journal" : "slot " + spec.slotName() + " is gone");
+      startOver(states);
+      copyUnderNewSlot();
+      return;
+    }
+    try (HeldSnapshot snap = HeldSnapshot.take(source)) {
+      CopyLoader loader = new CopyLoader(target);
+      for (TableInfo table : forwardTables.keySet()) {
+        SnapshotJournal.TableState st = states.get(table.name());
+        if (!table.hasPrimaryKey() && !st.complete()) {
+          LOG.info("table {} has no primary key and its copy did not finish: copying it again as a whole", table.name());
+          loader.restartTable(spec.name(), table.name(), st.plan().target(), snap.visibility());
+        }
+      }
+      LOG.info("resuming the bulk snapshot of {} under snapshot {} ({})", spec.name(), snap.snapshotName(), snap.visibility());
+      copyPending(snap.snapshotName());
+    }
+    startStreaming(start);
+  }
+
+  private void startOver(Map<TableName, SnapshotJournal.TableState> states) {
+    try (Connection s = source.connect(); Connection t = target.connect()) {
+      ReplicationSlots.dropSlot(s, spec.slotName());
+      for (SnapshotJournal.TableState st : states.values()) {
+        if (!st.done().isEmpty()) {
+          try (java.sql.Statement stmt = t.createStatement()) {
+            stmt.execute("TRUNCATE " + st.plan().target().quoted());
+          }
+        }
+      }
+      SnapshotJournal.forget(t, spec.name());
+    } catch (SQLException e) {
+      throw PgErrors.classify("clearing the unfinished bulk snapshot", e);
+    }
+    prepareTarget();
+  }
+
+  private void copyPending(String snapshotName) {
+    Map<TableName, SnapshotJournal.TableState> states;
+    try (Connection t = target.connect()) {
+      states = SnapshotJournal.load(t, spec.name());
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the snapshot journal", e);
+    }
+    List<BulkSnapshot.Job> jobs = new ArrayList<>();
+    forwardTables.forEach((table, transform) -> jobs.add(new BulkSnapshot.Job(table, transform, states.get(table.name()))));
+    progress = new SnapshotProgress(System::nanoTime);
+    BulkSnapshot.run(source, snapshotName, spec.name(), jobs, new CopyLoader(target), spec.snapshot().parallelism(),
+        progress, java.time.Duration.ofSeconds(10));
+  }
+
+  private void startStreaming(long startNanos) {
+    try (Connection t = target.connect()) {
+      snapshotRows = SnapshotJournal.load(t, spec.name()).values().stream().mapToLong(SnapshotJournal.TableState::rowsDone).sum();
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the snapshot journal", e);
+    }
+    snapshotMillis = (System.nanoTime() - startNanos) / 1_000_000;
     forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir);
     journal.transition(MigrationState.STREAMING, "baton", snapshotRows + " rows copied in " + snapshotMillis + " ms");
+  }
+
+  /** @return the progress of the last bulk snapshot run by this process, or null before one */
+  SnapshotProgress snapshotProgress() {
+    return progress;
   }
 
   /**
@@ -152,19 +275,15 @@ final class Migration implements AutoCloseable {
    * @throws BatonException when no completed snapshot or no slot is found
    */
   void resumeStreaming() {
-    try (Connection s = source.connect(); Connection t = target.connect();
-        PreparedStatement ps = t.prepareStatement("SELECT count(*) FROM baton.snapshots WHERE migration = ?")) {
+    try (Connection s = source.connect(); Connection t = target.connect()) {
       if (!ReplicationSlots.slotExists(s, spec.slotName())) {
         throw new BatonException("cannot resume " + spec.name() + ": replication slot " + spec.slotName()
             + " is gone from the source; start the migration again");
       }
-      ps.setString(1, spec.name());
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        if (rs.getInt(1) < forwardTables.size()) {
-          throw new BatonException("cannot resume " + spec.name() + ": the bulk snapshot completed for " + rs.getInt(1)
-              + " of " + forwardTables.size() + " tables (baton.snapshots on the target); start the migration again");
-        }
+      long complete = SnapshotJournal.load(t, spec.name()).values().stream().filter(SnapshotJournal.TableState::complete).count();
+      if (complete < forwardTables.size()) {
+        throw new BatonException("cannot resume " + spec.name() + ": the bulk snapshot completed for " + complete
+            + " of " + forwardTables.size() + " tables (baton.snapshot_chunks on the target); start the migration again");
       }
     } catch (SQLException e) {
       throw PgErrors.classify("checking the slot and the snapshot", e);
@@ -178,22 +297,6 @@ final class Migration implements AutoCloseable {
       streamedEvents += forward.capturedEvents();
       forward.close();
       forward = null;
-    }
-  }
-
-  private void recordSnapshot(List<BulkSnapshot.TableResult> results) {
-    try (Connection t = target.connect();
-        PreparedStatement ps = t.prepareStatement("INSERT INTO baton.snapshots (migration, source_table, rows) VALUES (?, ?, ?)"
-            + " ON CONFLICT (migration, source_table) DO UPDATE SET rows = EXCLUDED.rows, finished_at = now()")) {
-      for (BulkSnapshot.TableResult r : results) {
-        ps.setString(1, spec.name());
-        ps.setString(2, r.table());
-        ps.setLong(3, r.rows());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    } catch (SQLException e) {
-      throw PgErrors.classify("recording the snapshot", e);
     }
   }
 

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The durable journal of a migration's state changes, in {@code baton.journal} on the target: the
  * audit trail an operator reads after a migration. Holds the current state; every transition is
- * checked by {@link MigrationState#moveTo} and written before it is reported.
+ * checked by {@link MigrationState#moveTo} and written before it is reported. Opening the journal
+ * of a migration that already has entries continues from its last state.
  */
 public final class Journal {
   private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -29,6 +30,16 @@ public final class Journal {
     this.database = database;
     try (Connection c = database.connect()) {
       StateSchema.ensure(c);
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT to_state FROM baton.journal WHERE migration = ? ORDER BY id DESC LIMIT 1")) {
+        ps.setString(1, migration);
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            state = MigrationState.valueOf(rs.getString(1));
+            LOG.info("migration {} continues from state {} (baton.journal)", migration, state);
+          }
+        }
+      }
     } catch (SQLException e) {
       throw PgErrors.classify("opening the journal", e);
     }

@@ -3,6 +3,7 @@ package io.baton.reconciler;
 import io.baton.BatonException;
 import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
+import io.baton.pg.RowChecksum;
 import io.baton.pg.Sql;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
@@ -24,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * Compares spec(source) with the target, table by table: exact row counts and a whole-table
  * checksum.
  *
- * <p>The checksum is the sum, as a 128-bit-safe numeric, of the first 64 bits of
- * {@code md5(ROW(columns)::text)} of every row: independent of row order, and sensitive to any
- * changed value, NULL versus empty string, a missing row or an extra one. The spec's transforms
+ * <p>The checksum is {@link RowChecksum}'s: the sum of a 64-bit hash of every row's record text,
+ * independent of row order and sensitive to any changed value, NULL versus empty string, a missing
+ * row or an extra one. The spec's transforms
  * here (renames and drops) leave values untouched, so the hash is computed inside each database
  * over the kept columns in the same order, and only two numbers per table cross the network; the
  * source side reads its columns through {@link RowTransform#targetColumns}, the target side
@@ -83,18 +84,13 @@ public final class Reconciler {
   }
 
   private static String[] summary(Database db, TableName table, List<String> cols) {
-    String sql = "SELECT count(*), coalesce(sum(('x' || left(md5(" + rowExpr(cols) + "::text), 16))::bit(64)::bigint::numeric), 0)"
-        + " FROM " + table.quoted();
+    String sql = "SELECT " + RowChecksum.sqlSummary(cols) + " FROM " + table.quoted();
     try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return new String[] {rs.getString(1), rs.getString(2)};
     } catch (SQLException e) {
       throw PgErrors.classify("reconciling table " + table + " on " + db, e);
     }
-  }
-
-  private static String rowExpr(List<String> cols) {
-    return "ROW(" + Sql.idents(cols) + ")";
   }
 
   private static long diffByKey(Database source, Database target, TableInfo table, RowTransform transform,
@@ -114,7 +110,7 @@ public final class Reconciler {
   }
 
   private static Map<String, String> hashesByKey(Database db, TableName table, List<String> key, List<String> cols) {
-    String sql = "SELECT " + rowExpr(key) + "::text, md5(" + rowExpr(cols) + "::text) FROM " + table.quoted();
+    String sql = "SELECT ROW(" + Sql.idents(key) + ")::text, " + RowChecksum.sqlRowHash(cols) + " FROM " + table.quoted();
     Map<String, String> out = new HashMap<>();
     try (Connection c = db.connect()) {
       c.setAutoCommit(false);

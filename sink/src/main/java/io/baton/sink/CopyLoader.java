@@ -7,16 +7,20 @@ import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
 import io.baton.pg.Sql;
 import io.baton.pg.TableName;
+import io.baton.pg.TxSnapshot;
+import io.baton.state.SnapshotJournal;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
  * Loads bulk snapshot rows into the target with {@code COPY ... FROM STDIN} (text format), one
- * transaction per table; rows are sent in blocks of about 256 KiB.
+ * transaction per snapshot chunk, which also marks the chunk done in the journal; rows are sent in
+ * blocks of about 256 KiB.
  */
 public final class CopyLoader implements TableLoader {
   private static final int BLOCK_BYTES = 256 * 1024;
@@ -38,6 +42,20 @@ public final class CopyLoader implements TableLoader {
     } catch (SQLException e) {
       close(conn);
       throw PgErrors.classify("starting COPY into target table " + table, e);
+    }
+  }
+
+  @Override
+  public void restartTable(String migration, TableName source, TableName table, TxSnapshot filter) {
+    try (Connection conn = target.connect()) {
+      conn.setAutoCommit(false);
+      try (Statement st = conn.createStatement()) {
+        st.execute("TRUNCATE " + table.quoted());
+      }
+      SnapshotJournal.restartTable(conn, migration, source, filter);
+      conn.commit();
+    } catch (SQLException e) {
+      throw PgErrors.classify("emptying target table " + table + " to copy it again", e);
     }
   }
 
@@ -85,13 +103,17 @@ public final class CopyLoader implements TableLoader {
     }
 
     @Override
-    public long commit() {
+    public void commit(String migration, SnapshotJournal.ChunkDone done) {
       flush();
       try {
         long rows = in.endCopy();
+        if (rows != done.rows()) {
+          throw new BatonException("snapshot chunk " + done.chunk() + " of " + done.source() + ": read " + done.rows()
+              + " rows but " + table + " accepted " + rows + "; the chunk is rolled back");
+        }
+        SnapshotJournal.markDone(conn, migration, done);
         conn.commit();
         committed = true;
-        return rows;
       } catch (SQLException e) {
         throw PgErrors.classify("COPY into target table " + table, e);
       }

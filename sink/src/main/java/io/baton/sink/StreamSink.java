@@ -7,6 +7,9 @@ import io.baton.event.SlotPosition;
 import io.baton.pg.Database;
 import io.baton.pg.Lsn;
 import io.baton.pg.PgErrors;
+import io.baton.pg.TableName;
+import io.baton.pg.TxSnapshot;
+import io.baton.state.SnapshotJournal;
 import io.baton.state.StateSchema;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -43,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * and a change that is not after it is skipped, so a redelivered insert into a table without a
  * key is not applied twice.
  *
+ * <p>A table that the bulk snapshot copied again as a whole after a restart has a stream filter
+ * ({@link SnapshotJournal#streamFilters}): its changes from transactions that the copy's snapshot
+ * already saw are skipped, so a table without a key gets none of them twice.
+ *
  * <p>A poll's records are applied in one transaction. A retriable error (lost connection,
  * serialization failure) rolls it back and retries up to 5 times with exponential backoff; a
  * permanent error (a constraint violation, a value the column type rejects) rolls it back and stops
@@ -60,6 +67,7 @@ public final class StreamSink implements AutoCloseable {
   private final AtomicLong lastCommitTimeMs = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Map<TopicPartition, SlotPosition> appliedPositions = new HashMap<>();
+  private final Map<TableName, TxSnapshot> snapshotFilters;
   private final Map<String, java.util.Set<TopicPartition>> appliedMarkers = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean running = true;
   private final int partitionCount;
@@ -84,6 +92,7 @@ public final class StreamSink implements AutoCloseable {
     this.partitionCount = partitions.size();
     this.conn = target.connect();
     StateSchema.ensure(conn);
+    this.snapshotFilters = SnapshotJournal.streamFilters(conn, migration);
     Map<TopicPartition, Long> stored = storedOffsets();
     for (TopicPartition tp : partitions) {
       Long next = stored.get(tp);
@@ -183,10 +192,16 @@ public final class StreamSink implements AutoCloseable {
     storedOffsets();
   }
 
+  private boolean inSnapshot(ChangeEvent e) {
+    TxSnapshot filter = snapshotFilters.get(e.table());
+    return filter != null && e.txId() != 0 && filter.sees(e.txId());
+  }
+
   private void apply(ConsumerRecords<byte[], byte[]> records) {
     Map<TopicPartition, Long> next = new HashMap<>();
     Map<TopicPartition, SlotPosition> positions = new HashMap<>();
     long repeats = 0;
+    long inSnapshot = 0;
     List<Map.Entry<String, TopicPartition>> markers = new ArrayList<>();
     List<ChangeEvent> batchEvents = new ArrayList<>();
     String batchSql = null;
@@ -210,6 +225,10 @@ public final class StreamSink implements AutoCloseable {
           } else {
             positions.put(tp, pos);
           }
+        }
+        if (e.op() != ChangeEvent.Op.MARKER && inSnapshot(e)) {
+          inSnapshot++;
+          continue;
         }
         if (e.op() == ChangeEvent.Op.MARKER) {
           flush(batch, batchEvents);
@@ -246,6 +265,9 @@ public final class StreamSink implements AutoCloseable {
       applied.addAndGet(rows);
       if (repeats > 0) {
         LOG.info("sink {}: skipped {} changes delivered again (already applied)", migration, repeats);
+      }
+      if (inSnapshot > 0) {
+        LOG.info("sink {}: skipped {} changes already in a table's restarted bulk snapshot", migration, inSnapshot);
       }
       markers.forEach(m -> appliedMarkers.computeIfAbsent(m.getKey(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(m.getValue()));
       if (newestCommit > 0) {

@@ -23,15 +23,16 @@ import java.util.Map;
  * @param lastCommitLsn the commit LSN of the transaction decoded before this change's transaction
  *     (the first half of Debezium's {@code source.sequence}), or null when unknown; with
  *     {@code lsn} it orders every change of a slot: see {@link #position()}
+ * @param txId the source transaction id (32 bits, Debezium's {@code source.txId}), 0 when unknown
  */
 public record ChangeEvent(
     Op op, TableName table, Map<String, String> key, Map<String, String> before, Map<String, String> after,
-    Lsn lsn, long commitTimeMs, Lsn lastCommitLsn) {
+    Lsn lsn, long commitTimeMs, Lsn lastCommitLsn, long txId) {
 
-  /** An event whose position in the slot's order is unknown (it is never taken for a repeat). */
+  /** An event whose position in the slot's order and transaction are unknown (it is never taken for a repeat). */
   public ChangeEvent(Op op, TableName table, Map<String, String> key, Map<String, String> before,
       Map<String, String> after, Lsn lsn, long commitTimeMs) {
-    this(op, table, key, before, after, lsn, commitTimeMs, null);
+    this(op, table, key, before, after, lsn, commitTimeMs, null, 0);
   }
 
   /** @return the event's position in the slot's order, or null when it is unknown */

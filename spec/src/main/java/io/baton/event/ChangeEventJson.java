@@ -40,6 +40,9 @@ public final class ChangeEventJson {
     if (e.lastCommitLsn() != null) {
       n.put("last_commit_lsn", e.lastCommitLsn().toString());
     }
+    if (e.txId() != 0) {
+      n.put("txid", e.txId());
+    }
     putRow(n, "key", e.key());
     putRow(n, "before", e.before());
     putRow(n, "after", e.after());
@@ -72,7 +75,8 @@ public final class ChangeEventJson {
           new TableName(n.path("schema").asText(), n.path("name").asText()),
           row(n.get("key")), row(n.get("before")), row(n.get("after")),
           Lsn.parse(n.path("lsn").asText()), n.path("ts").asLong(),
-          n.hasNonNull("last_commit_lsn") ? Lsn.parse(n.get("last_commit_lsn").asText()) : null);
+          n.hasNonNull("last_commit_lsn") ? Lsn.parse(n.get("last_commit_lsn").asText()) : null,
+          n.path("txid").asLong(0));
     } catch (java.io.IOException | RuntimeException e) {
       String text = new String(json, StandardCharsets.UTF_8);
       throw new BatonException("not a Baton change event: " + text.substring(0, Math.min(200, text.length())), e);

@@ -1,6 +1,8 @@
 package io.baton.event;
 
 import io.baton.pg.TableName;
+import io.baton.pg.TxSnapshot;
+import io.baton.state.SnapshotJournal;
 import java.util.List;
 
 /**
@@ -9,7 +11,7 @@ import java.util.List;
  */
 public interface TableLoader {
   /**
-   * Starts loading one table, in one target transaction.
+   * Starts loading one snapshot chunk, in one target transaction.
    *
    * @param table the target table
    * @param columns the target columns, in the order of the values passed to {@link Load#row}
@@ -17,7 +19,18 @@ public interface TableLoader {
    */
   Load open(TableName table, List<String> columns);
 
-  /** One table's load in progress. */
+  /**
+   * Empties a target table and marks its chunks pending again in one transaction, before the table
+   * is copied again as a whole under {@code filter} (see {@link SnapshotJournal#restartTable}).
+   *
+   * @param migration the migration's name
+   * @param source the source table
+   * @param target the target table
+   * @param filter the snapshot the new copy reads under
+   */
+  void restartTable(String migration, TableName source, TableName target, TxSnapshot filter);
+
+  /** One chunk's load in progress. */
   interface Load extends AutoCloseable {
     /**
      * @param values one row's values as PostgreSQL text forms, null for NULL; same size and order
@@ -26,11 +39,14 @@ public interface TableLoader {
     void row(List<String> values);
 
     /**
-     * Ends the load and commits it.
+     * Ends the load, marks the chunk done in the journal, and commits both in one transaction.
      *
-     * @return the number of rows the target accepted
+     * @param migration the migration's name
+     * @param done what the chunk read; its row count must equal the rows the target accepted
+     * @throws io.baton.BatonException when the counts differ or the chunk is not pending; nothing
+     *     is committed then
      */
-    long commit();
+    void commit(String migration, SnapshotJournal.ChunkDone done);
 
     /** Aborts the load unless it was committed; never throws. */
     @Override

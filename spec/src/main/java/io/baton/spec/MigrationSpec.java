@@ -19,10 +19,12 @@ import java.util.regex.Pattern;
  *     also gets, on the target, an updatable view with the source's table and column names, so that
  *     clients that still use the old names keep working after cutover
  * @param tables the tables in scope, at least one; a source table appears once
+ * @param snapshot bulk snapshot settings
  * @param cutover cutover settings
  */
 public record MigrationSpec(
-    String name, SchemaMode schema, boolean compatibilityViews, List<TableMapping> tables, CutoverSettings cutover) {
+    String name, SchemaMode schema, boolean compatibilityViews, List<TableMapping> tables, SnapshotSettings snapshot,
+    CutoverSettings cutover) {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
   @JsonCreator
@@ -31,12 +33,14 @@ public record MigrationSpec(
       @JsonProperty("schema") SchemaMode schema,
       @JsonProperty("compatibilityViews") Boolean compatibilityViews,
       @JsonProperty(value = "tables", required = true) List<TableMapping> tables,
+      @JsonProperty("snapshot") SnapshotSettings snapshot,
       @JsonProperty("cutover") CutoverSettings cutover) {
     return new MigrationSpec(
         name,
         schema == null ? SchemaMode.CREATE : schema,
         compatibilityViews != null && compatibilityViews,
         tables,
+        snapshot == null ? SnapshotSettings.DEFAULTS : snapshot,
         cutover == null ? CutoverSettings.DEFAULTS : cutover);
   }
 

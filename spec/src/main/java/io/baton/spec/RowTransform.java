@@ -80,6 +80,55 @@ public final class RowTransform {
   }
 
   /**
+   * Compiles this transform for rows that always carry the same columns in the same order (the
+   * bulk snapshot's rows), so that each row is an array lookup away from its result.
+   *
+   * @param sourceColumns the source columns, in the order the rows carry their values
+   * @return the compiled transform
+   */
+  public Compiled compile(List<String> sourceColumns) {
+    List<String> targets = new ArrayList<>();
+    int[] from = new int[sourceColumns.size()];
+    int n = 0;
+    for (int i = 0; i < sourceColumns.size(); i++) {
+      Optional<String> t = targetColumn(sourceColumns.get(i));
+      if (t.isPresent()) {
+        targets.add(t.get());
+        from[n++] = i;
+      }
+    }
+    return new Compiled(List.copyOf(targets), java.util.Arrays.copyOf(from, n));
+  }
+
+  /** This transform over a fixed list of source columns: see {@link #compile(List)}. */
+  public static final class Compiled {
+    private final List<String> targetColumns;
+    private final int[] sourceIndex;
+
+    private Compiled(List<String> targetColumns, int[] sourceIndex) {
+      this.targetColumns = targetColumns;
+      this.sourceIndex = sourceIndex;
+    }
+
+    /** @return the target columns, in the order of {@link #apply(String[])}'s result */
+    public List<String> targetColumns() {
+      return targetColumns;
+    }
+
+    /**
+     * @param sourceValues one row's values in the compiled source column order, null for NULL
+     * @return the row's target values in {@link #targetColumns()} order; a new array
+     */
+    public String[] apply(String[] sourceValues) {
+      String[] out = new String[sourceIndex.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = sourceValues[sourceIndex[i]];
+      }
+      return out;
+    }
+  }
+
+  /**
    * Transforms one change event: its table, key and both row images.
    *
    * @param event a change event of {@link #sourceTable()}
@@ -87,7 +136,7 @@ public final class RowTransform {
    */
   public ChangeEvent apply(ChangeEvent event) {
     return new ChangeEvent(event.op(), mapping.target(), apply(event.key()), apply(event.before()),
-        apply(event.after()), event.lsn(), event.commitTimeMs(), event.lastCommitLsn());
+        apply(event.after()), event.lsn(), event.commitTimeMs(), event.lastCommitLsn(), event.txId());
   }
 
   /** @return the source columns this transform drops (their values cannot flow back on rollback) */

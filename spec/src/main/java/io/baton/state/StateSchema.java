@@ -14,7 +14,9 @@ import java.sql.Statement;
  *       the slot position (last commit LSN, LSN) of the last change applied; written in the same
  *       transaction as the rows it covers;
  *   <li>{@code drain_markers}: drain markers a sink has applied, per topic partition;
- *   <li>{@code snapshots}: bulk snapshots completed per migration and table;
+ *   <li>{@code snapshot_tables} and {@code snapshot_chunks}: the bulk snapshot's plan and progress,
+ *       one row per table and per chunk; a chunk is marked done in the same transaction as its rows
+ *       (see {@link SnapshotJournal});
  *   <li>{@code journal}: every state change of a migration (time, actor, from, to, detail): the
  *       audit trail.
  * </ul>
@@ -37,8 +39,14 @@ public final class StateSchema {
       st.execute("CREATE TABLE IF NOT EXISTS baton.drain_markers (migration text NOT NULL, marker text NOT NULL,"
           + " topic text NOT NULL, kafka_partition int NOT NULL, lsn pg_lsn NOT NULL,"
           + " applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration, marker, topic, kafka_partition))");
-      st.execute("CREATE TABLE IF NOT EXISTS baton.snapshots (migration text NOT NULL, source_table text NOT NULL,"
-          + " rows bigint NOT NULL, finished_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration, source_table))");
+      st.execute("CREATE TABLE IF NOT EXISTS baton.snapshot_tables (migration text NOT NULL, source_table text NOT NULL,"
+          + " target_table text NOT NULL, estimated_rows bigint NOT NULL, filter_snapshot text,"
+          + " planned_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (migration, source_table))");
+      st.execute("CREATE TABLE IF NOT EXISTS baton.snapshot_chunks (migration text NOT NULL, source_table text NOT NULL,"
+          + " chunk int NOT NULL, kind text NOT NULL, lower_bound text[], upper_bound text[],"
+          + " rows bigint, bytes bigint, checksum numeric, read_snapshot text, done_at timestamptz,"
+          + " PRIMARY KEY (migration, source_table, chunk),"
+          + " FOREIGN KEY (migration, source_table) REFERENCES baton.snapshot_tables ON DELETE CASCADE)");
       st.execute("CREATE TABLE IF NOT EXISTS baton.journal (id bigserial PRIMARY KEY, migration text NOT NULL,"
           + " at timestamptz NOT NULL DEFAULT clock_timestamp(), actor text NOT NULL, from_state text,"
           + " to_state text NOT NULL, detail text)");

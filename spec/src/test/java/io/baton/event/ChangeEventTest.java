@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ChangeEventTest {
   private static ChangeEvent at(String lastCommit, String lsn) {
     return new ChangeEvent(ChangeEvent.Op.CREATE, TableName.parse("t"), null, null, Rows.of("a", "1"), Lsn.parse(lsn), 0,
-        Lsn.parse(lastCommit));
+        Lsn.parse(lastCommit), 1234);
   }
 
   @Test
@@ -24,13 +24,15 @@ class ChangeEventTest {
   }
 
   @Test
-  void shouldKeepThePositionThroughJson() {
+  void shouldKeepThePositionAndTransactionThroughJson() {
     ChangeEvent e = at("1/0", "1/10");
     ChangeEvent back = ChangeEventJson.parse(ChangeEventJson.value(e));
     assertThat(back.lastCommitLsn()).isEqualTo(Lsn.parse("1/0"));
+    assertThat(back.txId()).isEqualTo(1234);
     assertThat(back.position()).isNotNull();
     ChangeEvent unknown = new ChangeEvent(ChangeEvent.Op.DELETE, TableName.parse("t"), Rows.of("a", "1"), null, null,
         Lsn.parse("0/1"), 0);
     assertThat(ChangeEventJson.parse(ChangeEventJson.value(unknown)).position()).isNull();
+    assertThat(ChangeEventJson.parse(ChangeEventJson.value(unknown)).txId()).isZero();
   }
 }

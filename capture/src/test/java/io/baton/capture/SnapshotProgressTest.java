@@ -1,0 +1,42 @@
+package io.baton.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.pg.TableName;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class SnapshotProgressTest {
+  @Test
+  void shouldEstimateTimeLeftFromTheRateOfThisRun() {
+    AtomicLong now = new AtomicLong();
+    SnapshotProgress p = new SnapshotProgress(now::get);
+    SnapshotProgress.Table a = p.add(TableName.parse("a"), 1_000_000, 10, 2, 200_000);
+    assertThat(p.etaSeconds()).isEqualTo(-1);
+    now.set(2_000_000_000L);
+    a.read(200_000, 20_000_000);
+    assertThat(p.rowsPerSecond()).isEqualTo(100_000);
+    assertThat(p.etaSeconds()).as("600k rows left at 100k/s").isEqualTo(6);
+    assertThat(p.line()).contains("200,000 rows", "100,000 rows/s", "ETA 6 s", "public.a 400,000/1,000,000 rows, chunks 2/10");
+  }
+
+  @Test
+  void shouldEstimateByChunksWithoutARowEstimate() {
+    AtomicLong now = new AtomicLong();
+    SnapshotProgress p = new SnapshotProgress(now::get);
+    SnapshotProgress.Table a = p.add(TableName.parse("a"), 0, 4, 0, 0);
+    now.set(1_000_000_000L);
+    a.read(1000, 1000);
+    a.chunkDone();
+    assertThat(p.etaSeconds()).as("3 more chunks like the first, at 1000 rows/s").isEqualTo(3);
+    a.undo(1000, 1000);
+    assertThat(p.rows()).isZero();
+  }
+
+  @Test
+  void shouldDropFinishedTablesFromTheLine() {
+    SnapshotProgress p = new SnapshotProgress(() -> 0);
+    p.add(TableName.parse("done"), 10, 1, 1, 10);
+    assertThat(p.line()).doesNotContain("public.done");
+  }
+}
