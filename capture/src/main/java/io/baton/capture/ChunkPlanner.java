@@ -71,10 +71,14 @@ public final class ChunkPlanner {
 
   private static Size size(Connection conn, TableName table) throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT coalesce(sum(pg_relation_size(t.relid)), 0), coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint,"
+        // pg_partition_tree lists nothing for a table outside any partition tree: then the table is its own leaf
+        "WITH tree AS (SELECT relid FROM pg_partition_tree(?::regclass) WHERE isleaf),"
+            + " leaves AS (SELECT relid FROM tree UNION ALL SELECT ?::regclass WHERE NOT EXISTS (SELECT 1 FROM tree))"
+            + " SELECT coalesce(sum(pg_relation_size(t.relid)), 0), coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint,"
             + " coalesce(max(pg_relation_size(t.relid)), 0) / current_setting('block_size')::bigint, count(*)"
-            + " FROM pg_partition_tree(?::regclass) t JOIN pg_class c ON c.oid = t.relid WHERE t.isleaf")) {
+            + " FROM leaves t JOIN pg_class c ON c.oid = t.relid")) {
       ps.setString(1, table.quoted());
+      ps.setString(2, table.quoted());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return new Size(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getInt(4));

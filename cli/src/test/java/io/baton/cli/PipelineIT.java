@@ -1,5 +1,7 @@
 package io.baton.cli;
 
+import static io.baton.cli.Db.exec;
+import static io.baton.cli.Db.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -220,26 +222,5 @@ class PipelineIT {
       assertThat(t.mismatchedRows()).as(t.source()).isZero();
       assertThat(t.equal()).as(t.source() + " checksum").isTrue();
     });
-  }
-
-  private static void exec(Database db, String sql) throws SQLException {
-    try (Connection c = db.connect(); Statement st = c.createStatement()) {
-      st.execute(sql);
-    }
-  }
-
-  private static List<String> query(Database db, String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-          sb.append(i > 1 ? "|" : "").append(rs.getString(i));
-        }
-        rows.add(sb.toString());
-      }
-    }
-    return rows;
   }
 }

@@ -64,6 +64,8 @@ public final class StreamSink implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
   private final AtomicLong applied = new AtomicLong();
+  private final AtomicLong skippedRepeats = new AtomicLong();
+  private final AtomicLong skippedInSnapshot = new AtomicLong();
   private final AtomicLong lastCommitTimeMs = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Map<TopicPartition, SlotPosition> appliedPositions = new HashMap<>();
@@ -264,10 +266,12 @@ public final class StreamSink implements AutoCloseable {
       appliedPositions.putAll(positions);
       applied.addAndGet(rows);
       if (repeats > 0) {
-        LOG.info("sink {}: skipped {} changes delivered again (already applied)", migration, repeats);
+        LOG.debug("sink {}: skipped {} changes delivered again (already applied)", migration, repeats);
+        skippedRepeats.addAndGet(repeats);
       }
       if (inSnapshot > 0) {
-        LOG.info("sink {}: skipped {} changes already in a table's restarted bulk snapshot", migration, inSnapshot);
+        LOG.debug("sink {}: skipped {} changes already in a table's restarted bulk snapshot", migration, inSnapshot);
+        skippedInSnapshot.addAndGet(inSnapshot);
       }
       markers.forEach(m -> appliedMarkers.computeIfAbsent(m.getKey(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(m.getValue()));
       if (newestCommit > 0) {
@@ -396,6 +400,7 @@ public final class StreamSink implements AutoCloseable {
     } catch (SQLException ignored) {
       // nothing more to release
     }
-    LOG.info("sink {} stopped after {} changes", migration, applied.get());
+    LOG.info("sink {} stopped after {} changes; skipped {} delivered again and {} already in a restarted table copy",
+        migration, applied.get(), skippedRepeats.get(), skippedInSnapshot.get());
   }
 }
