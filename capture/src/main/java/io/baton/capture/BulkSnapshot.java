@@ -6,6 +6,7 @@ import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
 import io.baton.pg.Sql;
 import io.baton.pg.TableInfo;
+import io.baton.pg.TableName;
 import io.baton.spec.RowTransform;
 import io.baton.spec.SnapshotSettings;
 import io.baton.state.SnapshotChunk;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -67,7 +69,7 @@ public final class BulkSnapshot {
    * @throws BatonException when the catalog or a sample cannot be read
    */
   public static List<SnapshotJournal.TablePlan> plan(Database source, String snapshotName,
-      java.util.Map<TableInfo, RowTransform> tables, SnapshotSettings settings) {
+      Map<TableInfo, RowTransform> tables, SnapshotSettings settings) {
     try (Connection conn = source.connect()) {
       conn.setAutoCommit(false);
       importSnapshot(conn, snapshotName);
@@ -83,6 +85,60 @@ public final class BulkSnapshot {
     } catch (SQLException e) {
       throw PgErrors.classify("planning the bulk snapshot", e);
     }
+  }
+
+  /**
+   * Plans every table under a snapshot and records the plan in the target's journal.
+   *
+   * @param source the source database
+   * @param snapshotName the exported snapshot to plan under
+   * @param target the target database, which holds the journal
+   * @param migration the migration's name
+   * @param tables the source tables with their transforms
+   * @param settings chunk size
+   * @throws BatonException when the plan cannot be made or recorded
+   */
+  public static void planAndRecord(Database source, String snapshotName, Database target, String migration,
+      Map<TableInfo, RowTransform> tables, SnapshotSettings settings) {
+    List<SnapshotJournal.TablePlan> plan = plan(source, snapshotName, tables, settings);
+    try (Connection t = target.connect()) {
+      SnapshotJournal.record(t, migration, plan);
+    } catch (SQLException e) {
+      throw PgErrors.classify("recording the snapshot plan of " + migration, e);
+    }
+  }
+
+  /**
+   * Copies every chunk that the target's journal does not list as done, under one snapshot.
+   *
+   * @param source the source database
+   * @param snapshotName the exported snapshot every chunk reads under
+   * @param target the target database, which holds the journal
+   * @param migration the migration's name
+   * @param tables the source tables with their transforms; each must be in the journal's plan
+   * @param loader where the rows go
+   * @param parallelism chunks copied at once
+   * @param progress counters; tables are registered here
+   * @return the chunks copied by this call
+   * @throws BatonException for the first chunk that failed, or when a table has no plan
+   */
+  public static List<SnapshotJournal.ChunkDone> copyPending(Database source, String snapshotName, Database target,
+      String migration, Map<TableInfo, RowTransform> tables, TableLoader loader, int parallelism, SnapshotProgress progress) {
+    Map<TableName, SnapshotJournal.TableState> states;
+    try (Connection t = target.connect()) {
+      states = SnapshotJournal.load(t, migration);
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the snapshot journal of " + migration, e);
+    }
+    List<Job> jobs = new ArrayList<>();
+    tables.forEach((table, transform) -> {
+      SnapshotJournal.TableState state = states.get(table.name());
+      if (state == null) {
+        throw new BatonException("table " + table.name() + " has no snapshot plan in the journal of " + migration);
+      }
+      jobs.add(new Job(table, transform, state));
+    });
+    return run(source, snapshotName, migration, jobs, loader, parallelism, progress, Duration.ofSeconds(10));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.baton.capture;
 
 import io.baton.BatonException;
 import io.baton.event.TableLoader;
+import io.baton.pg.CopyLine;
 import io.baton.pg.CopyText;
 import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
@@ -88,12 +89,23 @@ final class ChunkCopier {
       try (TableLoader.Load load = loader.open(target, compiled.targetColumns())) {
         CopyOut out = conn.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
         try {
+          int[] projection = compiled.projection();
+          CopyLine fields = new CopyLine(sourceColumns.size());
+          CopyLine.Bytes encoded = new CopyLine.Bytes(4096);
           byte[] line;
           while ((line = out.readFromCopy()) != null) {
             bytes += line.length;
-            List<String> row = Arrays.asList(compiled.apply(CopyText.decode(line, sourceColumns.size())));
-            sum.addRow(row);
-            load.row(row);
+            if (projection != null) {
+              fields.parse(line);
+              sum.addCopyRow(fields, projection);
+              encoded.reset();
+              fields.writeFields(projection, encoded);
+              load.encodedRow(encoded.array(), 0, encoded.size());
+            } else {
+              List<String> row = Arrays.asList(compiled.apply(CopyText.decode(line, sourceColumns.size())));
+              sum.addRow(row);
+              load.row(row);
+            }
             if (sum.rows() - reportedRows >= PROGRESS_EVERY_ROWS) {
               progress.read(sum.rows() - reportedRows, bytes - reportedBytes);
               reportedRows = sum.rows();

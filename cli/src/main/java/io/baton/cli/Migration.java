@@ -31,7 +31,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,12 +166,7 @@ final class Migration implements AutoCloseable {
     try (ReplicationSlots.ExportedSnapshot snap =
         ReplicationSlots.createSlotExportingSnapshot(source.jdbcUrl(), source.properties(), spec.slotName())) {
       LOG.info("slot {} created at {}, snapshot {}", snap.slot(), snap.consistentPoint(), snap.snapshotName());
-      List<SnapshotJournal.TablePlan> plan = BulkSnapshot.plan(source, snap.snapshotName(), forwardTables, spec.snapshot());
-      try (Connection t = target.connect()) {
-        SnapshotJournal.record(t, spec.name(), plan);
-      } catch (SQLException e) {
-        throw PgErrors.classify("recording the snapshot plan", e);
-      }
+      BulkSnapshot.planAndRecord(source, snap.snapshotName(), target, spec.name(), forwardTables, spec.snapshot());
       copyPending(snap.snapshotName());
     }
     startStreaming(start);
@@ -239,17 +233,9 @@ final class Migration implements AutoCloseable {
   }
 
   private void copyPending(String snapshotName) {
-    Map<TableName, SnapshotJournal.TableState> states;
-    try (Connection t = target.connect()) {
-      states = SnapshotJournal.load(t, spec.name());
-    } catch (SQLException e) {
-      throw PgErrors.classify("reading the snapshot journal", e);
-    }
-    List<BulkSnapshot.Job> jobs = new ArrayList<>();
-    forwardTables.forEach((table, transform) -> jobs.add(new BulkSnapshot.Job(table, transform, states.get(table.name()))));
     progress = new SnapshotProgress(System::nanoTime);
-    BulkSnapshot.run(source, snapshotName, spec.name(), jobs, new CopyLoader(target), spec.snapshot().parallelism(),
-        progress, java.time.Duration.ofSeconds(10));
+    BulkSnapshot.copyPending(source, snapshotName, target, spec.name(), forwardTables, new CopyLoader(target),
+        spec.snapshot().parallelism(), progress);
   }
 
   private void startStreaming(long startNanos) {

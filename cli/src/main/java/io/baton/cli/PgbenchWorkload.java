@@ -1,6 +1,7 @@
 package io.baton.cli;
 
 import io.baton.BatonException;
+import io.baton.embedded.Pgbench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import io.baton.BatonException;
 import io.baton.cutover.PgBouncerRouter;
 import io.baton.cutover.Switchover;
 import io.baton.embedded.EmbeddedEnvironment;
+import io.baton.embedded.Pgbench;
 import io.baton.embedded.PostgresServer;
 import io.baton.pg.Database;
 import io.baton.reconciler.TableComparison;

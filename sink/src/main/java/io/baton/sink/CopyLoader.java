@@ -93,6 +93,14 @@ public final class CopyLoader implements TableLoader {
       }
     }
 
+    @Override
+    public void encodedRow(byte[] row, int offset, int length) {
+      block.write(row, offset, length);
+      if (block.size() >= BLOCK_BYTES) {
+        flush();
+      }
+    }
+
     private void flush() {
       try {
         in.writeToCopy(block.toByteArray(), 0, block.size());

@@ -39,6 +39,14 @@ public interface TableLoader {
     void row(List<String> values);
 
     /**
+     * @param row one row already in COPY text format with the target columns in order, ending in a
+     *     newline; the bytes are copied before this returns
+     * @param offset where the row starts in {@code row}
+     * @param length its length in bytes
+     */
+    void encodedRow(byte[] row, int offset, int length);
+
+    /**
      * Ends the load, marks the chunk done in the journal, and commits both in one transaction.
      *
      * @param migration the migration's name

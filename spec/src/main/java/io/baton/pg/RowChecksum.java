@@ -83,16 +83,19 @@ public final class RowChecksum {
 
   private static boolean needsQuotes(String v) {
     for (int k = 0; k < v.length(); k++) {
-      switch (v.charAt(k)) {
-        case '"', '\\', '(', ')', ',', ' ', '\t', '\n', '\r', '\f', 0x0B -> {
-          return true;
-        }
-        default -> {
-          // keep looking
-        }
+      if (forcesQuotes(v.charAt(k))) {
+        return true;
       }
     }
     return false;
+  }
+
+  /** record_out's rule: these characters make a value double-quoted (ASCII white space per C isspace). */
+  private static boolean forcesQuotes(int ch) {
+    return switch (ch) {
+      case '"', '\\', '(', ')', ',', ' ', '\t', '\n', '\r', '\f', 0x0B -> true;
+      default -> false;
+    };
   }
 
   /**
@@ -102,6 +105,8 @@ public final class RowChecksum {
   public static final class Sum {
     private final MessageDigest md5;
     private final StringBuilder text = new StringBuilder(256);
+    private final CopyLine.Bytes record = new CopyLine.Bytes(256);
+    private final CopyLine.Bytes value = new CopyLine.Bytes(64);
     private long rows;
     private long low;
     private long high;
@@ -123,7 +128,53 @@ public final class RowChecksum {
     public void addRow(List<String> values) {
       text.setLength(0);
       appendRecordText(text, values);
-      byte[] d = md5.digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      addDigest(md5.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Adds one row straight from its COPY text fields, without making strings: the same hash as
+     * {@link #addRow} of the decoded values.
+     *
+     * @param line the parsed row
+     * @param fields the field numbers to hash, in column order
+     */
+    public void addCopyRow(CopyLine line, int[] fields) {
+      record.reset();
+      record.append((byte) '(');
+      for (int k = 0; k < fields.length; k++) {
+        if (k > 0) {
+          record.append((byte) ',');
+        }
+        if (line.isNull(fields[k])) {
+          continue;
+        }
+        value.reset();
+        line.appendValue(fields[k], value);
+        byte[] v = value.array();
+        int n = value.size();
+        boolean quote = n == 0;
+        for (int i = 0; i < n && !quote; i++) {
+          quote = forcesQuotes(v[i]);
+        }
+        if (!quote) {
+          record.append(v, 0, n);
+          continue;
+        }
+        record.append((byte) '"');
+        for (int i = 0; i < n; i++) {
+          if (v[i] == '"' || v[i] == '\\') {
+            record.append(v[i]);
+          }
+          record.append(v[i]);
+        }
+        record.append((byte) '"');
+      }
+      record.append((byte) ')');
+      md5.update(record.array(), 0, record.size());
+      addDigest(md5.digest());
+    }
+
+    private void addDigest(byte[] d) {
       long h = 0;
       for (int i = 0; i < 8; i++) {
         h = (h << 8) | (d[i] & 0xFF);

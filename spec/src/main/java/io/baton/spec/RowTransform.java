@@ -116,6 +116,15 @@ public final class RowTransform {
     }
 
     /**
+     * @return when the transform only selects, reorders and renames columns (values untouched), the
+     *     source column index of each target column, so that rows can pass as bytes; null when values
+     *     must be decoded and transformed with {@link #apply(String[])}. A new array.
+     */
+    public int[] projection() {
+      return sourceIndex.clone();
+    }
+
+    /**
      * @param sourceValues one row's values in the compiled source column order, null for NULL
      * @return the row's target values in {@link #targetColumns()} order; a new array
      */

@@ -1,4 +1,4 @@
-package io.baton.cli;
+package io.baton.embedded;
 
 import io.baton.BatonException;
 import io.baton.pg.Database;
@@ -7,15 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Locates and runs the PostgreSQL client programs the rehearsal uses (pgbench and psql). */
-final class Pgbench {
+/**
+ * Locates and runs the PostgreSQL client programs that rehearsals and benchmarks use (pgbench and
+ * psql), from {@code PATH} or the Debian server package's folder.
+ */
+public final class Pgbench {
   private Pgbench() {}
 
   /**
    * @return the pgbench executable
    * @throws BatonException with the install command when it is missing
    */
-  static String binary() {
+  public static String binary() {
     return find("pgbench", "apt-get install -y postgresql-15 (Debian 12 ships pgbench with the server package)");
   }
 
@@ -23,7 +26,7 @@ final class Pgbench {
    * @return the psql executable
    * @throws BatonException with the install command when it is missing
    */
-  static String psql() {
+  public static String psql() {
     return find("psql", "apt-get install -y postgresql-client");
   }
 
@@ -43,10 +46,25 @@ final class Pgbench {
    * @param db the database
    * @param scale the scale factor (100,000 accounts each)
    * @param log where pgbench's output goes
+   * @throws BatonException with pgbench's output when it fails
    */
-  static void initialize(Database db, int scale, Path log) {
-    run(List.of(binary(), "-i", "-q", "-s", Integer.toString(scale), "-h", db.host(), "-p", Integer.toString(db.port()),
-        "-U", db.user(), db.database()), log, "pgbench -i -s " + scale);
+  public static void initialize(Database db, int scale, Path log) {
+    initialize(db, scale, "dtgvp", log);
+  }
+
+  /**
+   * Runs chosen steps of pgbench's initialization ({@code pgbench -i -I steps}; for example
+   * {@code dtp}: drop, create the tables, add the primary keys, without generating data).
+   *
+   * @param db the database
+   * @param scale the scale factor (100,000 accounts each)
+   * @param steps the initialization steps, as pgbench's {@code -I} takes them
+   * @param log where pgbench's output goes
+   * @throws BatonException with pgbench's output when it fails
+   */
+  public static void initialize(Database db, int scale, String steps, Path log) {
+    run(List.of(binary(), "-i", "-q", "-I", steps, "-s", Integer.toString(scale), "-h", db.host(), "-p",
+        Integer.toString(db.port()), "-U", db.user(), db.database()), log, "pgbench -i -I " + steps + " -s " + scale);
   }
 
   /**
@@ -55,8 +73,9 @@ final class Pgbench {
    * @param db the database
    * @param file the SQL file
    * @param log where psql's output goes
+   * @throws BatonException with psql's output when it fails
    */
-  static void runSql(Database db, Path file, Path log) {
+  public static void runSql(Database db, Path file, Path log) {
     if (!Files.isReadable(file)) {
       throw new BatonException("SQL file " + file + " does not exist or cannot be read");
     }

@@ -1,0 +1,74 @@
+package io.baton.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.baton.BatonException;
+import io.baton.embedded.EmbeddedEnvironment;
+import io.baton.embedded.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench/run}: side-by-side benchmarks of Baton against what operators use today, in one run
+ * on the same machine and the same pgbench data, so that the ratios hold on a noisy machine. Each
+ * prints its figures as JSON on standard output and, with {@code --json}, into a file.
+ */
+@Command(name = "bench/run", mixinStandardHelpOptions = true, subcommands = Bench.Snapshot.class,
+    description = "Benchmarks Baton side by side with a raw COPY pipe and native logical replication.")
+public final class Bench {
+  private Bench() {}
+
+  /**
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Bench());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      System.err.println("bench failed: " + e.getMessage());
+      return e instanceof BatonException ? 3 : 1;
+    });
+    System.exit(cli.execute(args));
+  }
+
+  /** Options every benchmark takes. */
+  static class Common {
+    @Option(names = "--scale", defaultValue = "10", description = "pgbench scale: 100,000 accounts each (default ${DEFAULT-VALUE})")
+    int scale;
+
+    @Option(names = "--json", description = "also write the figures to this file")
+    Path json;
+
+    @Option(names = "--postgres", defaultValue = "EMBEDDED",
+        description = "EMBEDDED (PostgreSQL 17 from Maven) or SYSTEM (the distribution's, run as postgres)")
+    PostgresServer.Flavor postgres;
+
+    void write(Map<String, Object> figures) throws java.io.IOException {
+      String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(figures);
+      System.out.println(text);
+      if (json != null) {
+        Files.writeString(json, text + "\n");
+      }
+    }
+  }
+
+  /** {@code bench/run snapshot}: B1 COPY pipe, B3 native initial sync, B6 Baton's bulk snapshot. */
+  @Command(name = "snapshot", mixinStandardHelpOptions = true,
+      description = "Copies pgbench's tables three ways into fresh target databases and compares rows/s.")
+  static final class Snapshot extends Common implements Callable<Integer> {
+    @Option(names = "--parallelism", defaultValue = "4", description = "Baton's snapshot.parallelism (default ${DEFAULT-VALUE})")
+    int parallelism;
+
+    @Override
+    public Integer call() throws Exception {
+      try (EmbeddedEnvironment env = EmbeddedEnvironment.builder().flavor(postgres).withKafka(false).withPgBouncer(false).start()) {
+        write(new SnapshotBench(env, scale, parallelism).run());
+      }
+      return 0;
+    }
+  }
+}
