@@ -12,6 +12,7 @@ import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
+import io.baton.pg.UserTypes;
 import io.baton.reconciler.Reconciler;
 import io.baton.reconciler.TableComparison;
 import io.baton.sink.CopyLoader;
@@ -175,7 +176,7 @@ final class SnapshotBench {
       Map<TableName, TableInfo> infos = SourceCheck.check(s, spec);
       spec.tables().forEach(m -> tables.put(infos.get(m.source()), m.transform()));
       StateSchema.ensure(t);
-      TargetSchema.create(t, tables, false);
+      TargetSchema.create(t, tables, false, UserTypes.usedBy(s, tables.keySet()));
       ReplicationSlots.createPublication(s, spec.publicationName(), tables.keySet().stream().map(TableInfo::name).toList());
     } catch (SQLException e) {
       throw PgErrors.classify("preparing B6", e);

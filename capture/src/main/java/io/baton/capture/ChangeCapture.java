@@ -83,6 +83,8 @@ public final class ChangeCapture implements AutoCloseable {
     pp.put(ProducerConfig.LINGER_MS_CONFIG, 2);
     pp.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     pp.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    pp.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
+    pp.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Topics.PRODUCER_BUFFER_BYTES);
     this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
     this.engine = DebeziumEngine.create(Connect.class)
         .using(debeziumProperties(settings))
@@ -142,6 +144,9 @@ public final class ChangeCapture implements AutoCloseable {
     p.setProperty("binary.handling.mode", "bytes");
     p.setProperty("hstore.handling.mode", "json");
     p.setProperty("include.unknown.datatypes", "true");
+    // every field's schema carries the column's PostgreSQL type and length, so that values Debezium
+    // maps to a less specific Connect type (bit strings) get their exact text form back
+    p.setProperty("datatype.propagate.source.type", ".+");
     p.setProperty("tombstones.on.delete", "false");
     // TRUNCATE must reach the target too (Debezium skips it by default: skipped.operations=t)
     p.setProperty("skipped.operations", "none");
@@ -256,7 +261,8 @@ public final class ChangeCapture implements AutoCloseable {
   public void close() {
     try {
       engine.close();
-    } catch (java.io.IOException e) {
+    } catch (java.io.IOException | IllegalStateException e) {
+      // IllegalStateException: the engine already stopped on its own (after a failure)
       LOG.warn("capture {}: stopping Debezium: {}", settings.migration(), e.getMessage());
     }
     executor.shutdown();

@@ -29,6 +29,11 @@ final class ConnectValues {
   static final String UNAVAILABLE = "__debezium_unavailable_value";
   private static final byte[] UNAVAILABLE_BYTES = UNAVAILABLE.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+  /** 4714-11-24 BC, PostgreSQL's first date (manual section 8.5, "Date/Time Types"), in days from 1970. */
+  private static final long MIN_DATE_EPOCH_DAY = -2_440_588;
+  /** 5874897-12-31, PostgreSQL's last date, in days from 1970. */
+  private static final long MAX_DATE_EPOCH_DAY = 2_145_042_905;
+
   private ConnectValues() {}
 
   /**
@@ -72,6 +77,10 @@ final class ConnectValues {
       return null;
     }
     String logical = schema.name();
+    String sourceType = sourceType(schema);
+    if (sourceType.equals("BIT") || sourceType.equals("VARBIT")) {
+      return bits(schema, sourceType, v);
+    }
     if (logical != null) {
       switch (logical) {
         case "io.debezium.time.Date", "org.apache.kafka.connect.data.Date":
@@ -99,12 +108,50 @@ final class ConnectValues {
       case ARRAY:
         return array(schema.valueSchema(), (List<?>) v);
       case STRUCT:
+        if ("io.debezium.data.geometry.Point".equals(logical)) {
+          Struct p = (Struct) v;
+          return "(" + p.getFloat64("x") + "," + p.getFloat64("y") + ")";
+        }
         throw new BatonException("column type " + logical + " is not supported yet (Debezium sends it as a structure)");
       case BOOLEAN:
         return ((Boolean) v) ? "t" : "f";
       default:
         return v.toString();
     }
+  }
+
+  /** The column's type name that {@code datatype.propagate.source.type} adds to the field's schema, upper case, or "". */
+  private static String sourceType(Schema schema) {
+    java.util.Map<String, String> params = schema.parameters();
+    String t = params == null ? null : params.get("__debezium.source.column.type");
+    return t == null ? "" : t.toUpperCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * A bit string: Debezium sends {@code bit(1)} as a boolean and longer ones as the bytes of the
+   * number they spell, least significant byte first ({@code io.debezium.data.Bits}). A {@code bit(n)}
+   * value is padded to its n bits; a {@code bit varying} value has no leading zeros, since Debezium
+   * does not keep them.
+   */
+  static String bits(Schema schema, String sourceType, Object v) {
+    if (v instanceof Boolean b) {
+      return b ? "1" : "0";
+    }
+    byte[] little = v instanceof ByteBuffer buf ? toArray(buf) : (byte[]) v;
+    byte[] big = new byte[little.length + 1];
+    for (int i = 0; i < little.length; i++) {
+      big[big.length - 1 - i] = little[i];
+    }
+    String digits = new java.math.BigInteger(big).toString(2);
+    if (digits.equals("0")) {
+      digits = "";
+    }
+    String length = schema.parameters() == null ? null : schema.parameters().get("__debezium.source.column.length");
+    if (sourceType.equals("BIT") && length != null) {
+      int n = Integer.parseInt(length);
+      digits = "0".repeat(Math.max(0, n - digits.length())) + digits;
+    }
+    return digits;
   }
 
   /**
@@ -126,10 +173,13 @@ final class ConnectValues {
   }
 
   static String date(long epochDay) {
-    if (epochDay == Integer.MAX_VALUE || epochDay == Long.MAX_VALUE) {
+    // PostgreSQL stores infinity and -infinity as INT_MAX and INT_MIN days from 2000-01-01
+    // (DATEVAL_NOEND, DATEVAL_NOBEGIN); Debezium shifts them by the 10,957 days from 1970, and the
+    // first wraps around in 32 bits. Nothing beyond PostgreSQL's date range is a real date.
+    if (epochDay > MAX_DATE_EPOCH_DAY || epochDay == (int) (Integer.MAX_VALUE + 10_957L)) {
       return "infinity";
     }
-    if (epochDay == Integer.MIN_VALUE || epochDay == Long.MIN_VALUE) {
+    if (epochDay < MIN_DATE_EPOCH_DAY) {
       return "-infinity";
     }
     LocalDate d = LocalDate.ofEpochDay(epochDay);

@@ -32,6 +32,10 @@ class ConnectValuesTest {
   void shouldWriteDatesTimesAndTwentyFourHundred() {
     Schema date = logical(Schema.Type.INT32, "io.debezium.time.Date");
     assertThat(ConnectValues.text(date, 19_000)).isEqualTo("2022-01-08");
+    assertThat(ConnectValues.text(date, Integer.MIN_VALUE + 10_957)).as("DATEVAL_NOBEGIN shifted").isEqualTo("-infinity");
+    assertThat(ConnectValues.text(date, (int) (Integer.MAX_VALUE + 10_957L))).as("DATEVAL_NOEND shifted, wrapped")
+        .isEqualTo("infinity");
+    assertThat(ConnectValues.text(date, -2_440_588)).isEqualTo("4714-11-24 BC");
     Schema time = logical(Schema.Type.INT64, "io.debezium.time.MicroTime");
     assertThat(ConnectValues.text(time, 3_723_000_001L)).isEqualTo("01:02:03.000001");
     assertThat(ConnectValues.text(time, 86_400_000_000L)).isEqualTo("24:00:00");
@@ -45,6 +49,13 @@ class ConnectValuesTest {
     assertThat(ConnectValues.text(array, Arrays.asList("a", null, "q\"uo\\te", "x,y")))
         .isEqualTo("{\"a\",NULL,\"q\\\"uo\\\\te\",\"x,y\"}");
     assertThat(ConnectValues.text(Schema.OPTIONAL_BOOLEAN_SCHEMA, true)).isEqualTo("t");
+  }
+
+  @Test
+  void shouldWritePointsAsPostgresDoes() {
+    Schema point = SchemaBuilder.struct().name("io.debezium.data.geometry.Point").field("x", Schema.FLOAT64_SCHEMA)
+        .field("y", Schema.FLOAT64_SCHEMA).field("wkb", Schema.OPTIONAL_BYTES_SCHEMA).optional().build();
+    assertThat(ConnectValues.text(point, new Struct(point).put("x", 1.5).put("y", -2.25))).isEqualTo("(1.5,-2.25)");
   }
 
   @Test

@@ -44,7 +44,9 @@ final class KafkaTopics {
     try (Admin admin = Admin.create(p)) {
       Set<String> existing = new HashSet<>(admin.listTopics().names().get(timeoutSeconds, TimeUnit.SECONDS));
       List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t)).distinct()
-          .map(t -> new NewTopic(t, 1, (short) 1)).toList();
+          .map(t -> new NewTopic(t, 1, (short) 1)
+              .configs(java.util.Map.of("max.message.bytes", Integer.toString(io.baton.event.Topics.MAX_MESSAGE_BYTES))))
+          .toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(timeoutSeconds, TimeUnit.SECONDS);
       }

@@ -16,6 +16,7 @@ import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
+import io.baton.pg.UserTypes;
 import io.baton.reconciler.Reconciler;
 import io.baton.reconciler.TableComparison;
 import io.baton.sink.CopyLoader;
@@ -153,7 +154,7 @@ final class Migration implements AutoCloseable {
       StateSchema.ensure(t);
       TableName first = forwardTables.values().iterator().next().targetTable();
       if (spec.schema() == SchemaMode.CREATE && !Catalog.exists(t, first)) {
-        TargetSchema.create(t, forwardTables, spec.compatibilityViews());
+        TargetSchema.create(t, forwardTables, spec.compatibilityViews(), UserTypes.usedBy(s, forwardTables.keySet()));
       }
       ReplicationSlots.createPublication(s, spec.publicationName(), forwardTables.keySet().stream().map(TableInfo::name).toList());
     } catch (SQLException e) {

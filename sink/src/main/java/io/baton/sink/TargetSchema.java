@@ -7,6 +7,7 @@ import io.baton.pg.PgErrors;
 import io.baton.pg.Sql;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
+import io.baton.pg.UserTypes;
 import io.baton.spec.RowTransform;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -80,9 +81,12 @@ public final class TargetSchema {
    * @param tables source tables and their transforms
    * @param compatibilityViews also create, for each renamed table, an updatable view with the
    *     source's names (see {@link #compatibilityView})
+   * @param types the enums and domains the source tables use ({@link UserTypes#usedBy}), in
+   *     dependency order; those that already exist on the target are left as they are
    * @throws BatonException when a target table already exists (naming it) or DDL fails
    */
-  public static void create(Connection target, java.util.Map<TableInfo, RowTransform> tables, boolean compatibilityViews) {
+  public static void create(Connection target, java.util.Map<TableInfo, RowTransform> tables, boolean compatibilityViews,
+      List<UserTypes.UserType> types) {
     for (RowTransform t : tables.values()) {
       if (Catalog.exists(target, t.targetTable())) {
         throw new BatonException("target table " + t.targetTable() + " already exists; the spec says schema: create."
@@ -92,6 +96,13 @@ public final class TargetSchema {
     try {
       target.setAutoCommit(false);
       try (Statement st = target.createStatement()) {
+        for (UserTypes.UserType type : types) {
+          if (!typeExists(target, type.name())) {
+            for (String sql : type.statements()) {
+              st.execute(sql);
+            }
+          }
+        }
         for (var e : tables.entrySet()) {
           for (String sql : createStatements(e.getKey(), e.getValue())) {
             st.execute(sql);
@@ -109,6 +120,16 @@ public final class TargetSchema {
       LOG.info("created {} target tables", tables.size());
     } catch (SQLException e) {
       throw PgErrors.classify("creating the target schema", e);
+    }
+  }
+
+  private static boolean typeExists(Connection conn, String name) throws SQLException {
+    try (java.sql.PreparedStatement ps = conn.prepareStatement("SELECT to_regtype(?) IS NOT NULL")) {
+      ps.setString(1, name);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
     }
   }
 

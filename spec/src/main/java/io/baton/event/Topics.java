@@ -14,6 +14,17 @@ import java.util.zip.CRC32;
  * of the original name is appended so that two names never collide.
  */
 public final class Topics {
+  /**
+   * The largest change event Baton writes, in bytes (32 MiB): set as the topics'
+   * {@code max.message.bytes} and the producers' {@code max.request.size}, whose Kafka defaults
+   * (about 1 MiB) would refuse a row with a multi-megabyte value. Events carry values as text
+   * (bytea in hex, two characters per byte), so a row of up to about 15 MiB fits.
+   */
+  public static final int MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+  /** Producer buffer for change events: room for two of the largest events ({@code buffer.memory}). */
+  public static final long PRODUCER_BUFFER_BYTES = 2L * MAX_MESSAGE_BYTES;
+
   private Topics() {}
 
   /**

@@ -95,6 +95,10 @@ public final class TransformStage implements AutoCloseable {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        Topics.MAX_MESSAGE_BYTES);
+    p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.BUFFER_MEMORY_CONFIG),
+        Topics.PRODUCER_BUFFER_BYTES);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     p.put(StreamsConfig.producerPrefix("linger.ms"), 2);
     p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
