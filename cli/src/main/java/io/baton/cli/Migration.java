@@ -14,12 +14,14 @@ import io.baton.cutover.TrafficRouter;
 import io.baton.pg.Catalog;
 import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
+import io.baton.pg.ReplicaRole;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
 import io.baton.pg.UserTypes;
 import io.baton.reconciler.Reconciler;
 import io.baton.reconciler.TableComparison;
 import io.baton.sink.CopyLoader;
+import io.baton.sink.TargetConstraints;
 import io.baton.sink.TargetSchema;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.RowTransform;
@@ -109,6 +111,9 @@ final class Migration implements AutoCloseable {
     } catch (SQLException e) {
       throw PgErrors.classify("checking the target", e);
     }
+    // the sink writes into the target, and after cutover the reverse sink into the source
+    ReplicaRole.check(target);
+    ReplicaRole.check(source);
     KafkaTopics.checkReachable(bootstrapServers);
     Map<TableInfo, RowTransform> forward = new LinkedHashMap<>();
     for (var m : spec.tables()) {
@@ -240,6 +245,14 @@ final class Migration implements AutoCloseable {
   }
 
   private void startStreaming(long startNanos) {
+    if (spec.schema() == SchemaMode.CREATE) {
+      try (Connection s = source.connect(); Connection t = target.connect()) {
+        int built = TargetConstraints.build(t, TargetConstraints.read(s, forwardTables));
+        LOG.info("built {} indexes and constraints on the target after the bulk snapshot", built);
+      } catch (SQLException e) {
+        throw PgErrors.classify("building indexes and constraints on the target", e);
+      }
+    }
     try (Connection t = target.connect()) {
       snapshotRows = SnapshotJournal.load(t, spec.name()).values().stream().mapToLong(SnapshotJournal.TableState::rowsDone).sum();
     } catch (SQLException e) {

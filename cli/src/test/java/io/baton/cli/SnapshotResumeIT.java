@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The bulk snapshot in chunks, stopped twice by a failing chunk and continued each time while the
  * source keeps changing: chunks that committed are not copied again, a keyed table finishes under
  * a newer snapshot, a keyless table is copied again as a whole without doubling a row, and the
- * target ends equal to the source. The failures are real: a target trigger rejects one row.
+ * target ends equal to the source. The failures are real: a target trigger rejects one row (an
+ * ALWAYS trigger, since Baton loads in the replica role, where ordinary triggers do not fire).
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class SnapshotResumeIT {
@@ -70,7 +71,8 @@ class SnapshotResumeIT {
           (4, 'ünïcødé 😀 עברית', ARRAY['é'], '{}', '1999-12-31 23:59:59.999999+00', 0.1, '\\x5c');
         ANALYZE;
         """);
-    exec(target, DDL + "CREATE TRIGGER boom BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION reject_boom();");
+    exec(target, DDL + "CREATE TRIGGER boom BEFORE INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION reject_boom();"
+        + " ALTER TABLE accounts ENABLE ALWAYS TRIGGER boom;");
     MigrationSpec spec = new SpecLoader().parse(SPEC, "resume.yaml");
 
     // run 1: accounts (largest, copied first) fails in a middle chunk
@@ -96,7 +98,8 @@ class SnapshotResumeIT {
         """);
 
     // run 2: accounts finishes under a new snapshot; audit (keyless) fails half-way
-    exec(target, "DROP TRIGGER boom ON accounts; CREATE TRIGGER boom BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION reject_boom();");
+    exec(target, "DROP TRIGGER boom ON accounts; CREATE TRIGGER boom BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION reject_boom();"
+        + " ALTER TABLE audit ENABLE ALWAYS TRIGGER boom;");
     assertThatThrownBy(() -> prepare(env, spec).start())
         .isInstanceOf(BatonException.class)
         .hasMessageContaining("of public.audit");

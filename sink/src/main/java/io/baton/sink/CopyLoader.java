@@ -5,6 +5,7 @@ import io.baton.event.TableLoader;
 import io.baton.pg.CopyText;
 import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
+import io.baton.pg.ReplicaRole;
 import io.baton.pg.Sql;
 import io.baton.pg.TableName;
 import io.baton.pg.TxSnapshot;
@@ -20,7 +21,8 @@ import org.postgresql.copy.CopyIn;
 /**
  * Loads bulk snapshot rows into the target with {@code COPY ... FROM STDIN} (text format), one
  * transaction per snapshot chunk, which also marks the chunk done in the journal; rows are sent in
- * blocks of about 256 KiB.
+ * blocks of about 256 KiB. Sessions run in the replica role ({@link ReplicaRole}): the target's
+ * ordinary triggers do not fire for copied rows, as with PostgreSQL's own initial table sync.
  */
 public final class CopyLoader implements TableLoader {
   private static final int BLOCK_BYTES = 256 * 1024;
@@ -35,6 +37,7 @@ public final class CopyLoader implements TableLoader {
   public Load open(TableName table, List<String> columns) {
     Connection conn = target.connect();
     try {
+      ReplicaRole.enter(conn, target);
       conn.setAutoCommit(false);
       CopyIn in = conn.unwrap(PGConnection.class).getCopyAPI()
           .copyIn("COPY " + table.quoted() + " (" + Sql.idents(columns) + ") FROM STDIN");

@@ -7,6 +7,7 @@ import io.baton.event.SlotPosition;
 import io.baton.pg.Database;
 import io.baton.pg.Lsn;
 import io.baton.pg.PgErrors;
+import io.baton.pg.ReplicaRole;
 import io.baton.pg.TableName;
 import io.baton.pg.TxSnapshot;
 import io.baton.state.SnapshotJournal;
@@ -93,6 +94,7 @@ public final class StreamSink implements AutoCloseable {
     consumer.assign(partitions);
     this.partitionCount = partitions.size();
     this.conn = target.connect();
+    ReplicaRole.enter(conn, target);
     StateSchema.ensure(conn);
     this.snapshotFilters = SnapshotJournal.streamFilters(conn, migration);
     Map<TopicPartition, Long> stored = storedOffsets();
@@ -189,6 +191,7 @@ public final class StreamSink implements AutoCloseable {
       // replaced below
     }
     conn = target.connect();
+    ReplicaRole.enter(conn, target);
     // a COMMIT that failed on a lost connection may have succeeded: what the target stored decides
     appliedPositions.clear();
     storedOffsets();
