@@ -129,7 +129,7 @@ public final class StreamSink implements AutoCloseable {
   private Map<TopicPartition, Long> storedOffsets() {
     Map<TopicPartition, Long> out = new HashMap<>();
     try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT topic, kafka_partition, next_offset, applied_last_commit_lsn, applied_lsn FROM baton.sink_offsets"
+        "SELECT topic, kafka_partition, next_offset, applied_last_commit_lsn, applied_lsn, applied_step FROM baton.sink_offsets"
             + " WHERE migration = ?")) {
       ps.setString(1, migration);
       try (ResultSet rs = ps.executeQuery()) {
@@ -137,7 +137,7 @@ public final class StreamSink implements AutoCloseable {
           TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
           out.put(tp, rs.getLong(3));
           if (rs.getString(4) != null && rs.getString(5) != null) {
-            appliedPositions.put(tp, new SlotPosition(Lsn.parse(rs.getString(4)), Lsn.parse(rs.getString(5))));
+            appliedPositions.put(tp, new SlotPosition(Lsn.parse(rs.getString(4)), Lsn.parse(rs.getString(5)), rs.getInt(6)));
           }
         }
       }
@@ -330,10 +330,12 @@ public final class StreamSink implements AutoCloseable {
   private void storeOffsets(Map<TopicPartition, Long> next, Map<TopicPartition, SlotPosition> positions)
       throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement("INSERT INTO baton.sink_offsets (migration, topic, kafka_partition,"
-        + " next_offset, applied_last_commit_lsn, applied_lsn) VALUES (?, ?, ?, ?, ?::pg_lsn, ?::pg_lsn)"
+        + " next_offset, applied_last_commit_lsn, applied_lsn, applied_step) VALUES (?, ?, ?, ?, ?::pg_lsn, ?::pg_lsn, ?)"
         + " ON CONFLICT (migration, topic, kafka_partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,"
         + " applied_last_commit_lsn = coalesce(EXCLUDED.applied_last_commit_lsn, baton.sink_offsets.applied_last_commit_lsn),"
-        + " applied_lsn = coalesce(EXCLUDED.applied_lsn, baton.sink_offsets.applied_lsn), updated_at = now()")) {
+        + " applied_lsn = coalesce(EXCLUDED.applied_lsn, baton.sink_offsets.applied_lsn),"
+        + " applied_step = CASE WHEN EXCLUDED.applied_lsn IS NULL THEN baton.sink_offsets.applied_step"
+        + " ELSE EXCLUDED.applied_step END, updated_at = now()")) {
       for (Map.Entry<TopicPartition, Long> o : next.entrySet()) {
         SlotPosition pos = positions.get(o.getKey());
         ps.setString(1, migration);
@@ -342,6 +344,7 @@ public final class StreamSink implements AutoCloseable {
         ps.setLong(4, o.getValue());
         ps.setString(5, pos == null ? null : pos.lastCommit().toString());
         ps.setString(6, pos == null ? null : pos.change().toString());
+        ps.setInt(7, pos == null ? 0 : pos.step());
         ps.addBatch();
       }
       ps.executeBatch();

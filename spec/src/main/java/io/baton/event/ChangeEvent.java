@@ -37,7 +37,7 @@ public record ChangeEvent(
 
   /** @return the event's position in the slot's order, or null when it is unknown */
   public SlotPosition position() {
-    return lastCommitLsn == null || lsn == null ? null : new SlotPosition(lastCommitLsn, lsn);
+    return lastCommitLsn == null || lsn == null ? null : new SlotPosition(lastCommitLsn, lsn, SlotPosition.stepOf(op));
   }
 
   /** What happened to the row; the codes are Debezium's {@code op} field values. */

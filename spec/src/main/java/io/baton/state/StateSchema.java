@@ -11,7 +11,7 @@ import java.sql.Statement;
  *
  * <ul>
  *   <li>{@code sink_offsets}: per migration and Kafka topic partition, the next offset to apply and
- *       the slot position (last commit LSN, LSN) of the last change applied; written in the same
+ *       the slot position (last commit LSN, LSN, step) of the last change applied; written in the same
  *       transaction as the rows it covers;
  *   <li>{@code drain_markers}: drain markers a sink has applied, per topic partition;
  *   <li>{@code snapshot_tables} and {@code snapshot_chunks}: the bulk snapshot's plan and progress,
@@ -34,6 +34,7 @@ public final class StateSchema {
       st.execute("CREATE SCHEMA IF NOT EXISTS baton");
       st.execute("CREATE TABLE IF NOT EXISTS baton.sink_offsets (migration text NOT NULL, topic text NOT NULL,"
           + " kafka_partition int NOT NULL, next_offset bigint NOT NULL, applied_last_commit_lsn pg_lsn, applied_lsn pg_lsn,"
+          + " applied_step int NOT NULL DEFAULT 0,"
           + " updated_at timestamptz NOT NULL DEFAULT now(),"
           + " PRIMARY KEY (migration, topic, kafka_partition))");
       st.execute("CREATE TABLE IF NOT EXISTS baton.drain_markers (migration text NOT NULL, marker text NOT NULL,"

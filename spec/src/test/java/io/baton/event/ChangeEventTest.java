@@ -19,8 +19,18 @@ class ChangeEventTest {
     ChangeEvent t2 = at("0/200", "0/100");
     assertThat(t2.position()).isGreaterThan(t1.position());
     assertThat(t1.position()).isLessThan(t2.position());
-    assertThat(at("0/200", "0/101").position()).isGreaterThan(new SlotPosition(Lsn.parse("0/200"), Lsn.parse("0/100")));
+    assertThat(at("0/200", "0/101").position()).isGreaterThan(new SlotPosition(Lsn.parse("0/200"), Lsn.parse("0/100"), 1));
     assertThat(t2.position()).as("the same change again").isEqualByComparingTo(at("0/200", "0/100").position());
+  }
+
+  @Test
+  void shouldPutTheInsertHalfOfAKeyChangeAfterItsDeleteHalf() {
+    // UPDATE ... SET id = 2 WHERE id = 1 is one WAL record, decoded as a delete and an insert
+    ChangeEvent delete = new ChangeEvent(ChangeEvent.Op.DELETE, TableName.parse("t"), Rows.of("id", "1"), Rows.of("id", "1"),
+        null, Lsn.parse("0/150"), 0, Lsn.parse("0/100"), 7);
+    ChangeEvent insert = new ChangeEvent(ChangeEvent.Op.CREATE, TableName.parse("t"), Rows.of("id", "2"), null,
+        Rows.of("id", "2"), Lsn.parse("0/150"), 0, Lsn.parse("0/100"), 7);
+    assertThat(insert.position()).isGreaterThan(delete.position());
   }
 
   @Test
