@@ -2,7 +2,10 @@ package io.baton.cli;
 
 import io.baton.BatonException;
 import io.baton.embedded.PostgresServer;
+import io.baton.pg.Database;
+import io.baton.spec.MigrationSpec;
 import io.baton.spec.SpecException;
+import io.baton.spec.SpecLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
     description = "Zero-downtime PostgreSQL migrations: COPY snapshot, CDC through Kafka, verified cutover and rollback.",
-    subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class},
+    subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class, BatonCli.Run.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every check passed", "1:a check failed (see the summary)", "2:bad input", "3:environment not usable"})
 public final class BatonCli implements Callable<Integer> {
@@ -122,6 +125,52 @@ public final class BatonCli implements Callable<Integer> {
       return run.execute(new Rehearsal.Options(spec.toAbsolutePath(), sourceSql.stream().map(Path::toAbsolutePath).toList(), 0,
           script == null ? null : script.toAbsolutePath(), run.clients, run.rate, run.phaseSeconds, run.workDir(),
           run.postgres));
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = {"Start a migration, or continue it where it stopped: bulk snapshot, then stream changes until stopped"
+          + " (SIGTERM or Ctrl-C). Run the same command again after a stop or a crash: it continues from the journal on"
+          + " the target.", "",
+          "Passwords come from the environment: BATON_SOURCE_PASSWORD and BATON_TARGET_PASSWORD.",
+          "On SIGTERM it stops cleanly (offsets flushed, slot kept) and the JVM exits with 143; 1 when the pipeline failed.", ""},
+      footer = {"", "Example:", "  baton run --spec shop.yaml --source postgresql://app@10.0.0.5:5432/shop"
+          + " --target postgresql://app@10.0.0.9:5432/shop --kafka 10.0.0.7:9092 --work-dir /var/lib/baton/shop"})
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--spec", paramLabel = "FILE", required = true, description = "The migration spec (YAML).")
+    Path spec;
+
+    @Option(names = "--source", paramLabel = "postgresql://USER@HOST:PORT/DB", required = true, description = "The source database.")
+    String source;
+
+    @Option(names = "--target", paramLabel = "postgresql://USER@HOST:PORT/DB", required = true, description = "The target database.")
+    String target;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT[,HOST:PORT...]", required = true, description = "Kafka bootstrap servers.")
+    String kafka;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", required = true,
+        description = "Where Debezium's offsets and Kafka Streams' state live; use the same directory on every run.")
+    Path workDir;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      if (!Files.isReadable(spec)) {
+        throw new SpecException("spec file " + spec + " does not exist or cannot be read (pass an existing file with --spec)");
+      }
+      MigrationSpec loaded = new SpecLoader().load(spec);
+      Database s = parse("--source", source, "BATON_SOURCE_PASSWORD");
+      Database t = parse("--target", target, "BATON_TARGET_PASSWORD");
+      Files.createDirectories(workDir);
+      return RunCommand.run(loaded, s, t, kafka, workDir.toAbsolutePath(), java.time.Duration.ofSeconds(10));
+    }
+
+    private static Database parse(String option, String url, String passwordVariable) {
+      try {
+        return Database.parse(url, System.getenv(passwordVariable));
+      } catch (BatonException e) {
+        throw new SpecException(option + ": " + e.getMessage());
+      }
     }
   }
 

@@ -291,8 +291,24 @@ final class Migration implements AutoCloseable {
     forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir);
   }
 
+  /**
+   * @throws BatonException when a stage of the running pipeline stopped on an error
+   */
+  synchronized void checkHealthy() {
+    ReplicationPipeline running = forward != null ? forward : reverse;
+    if (running != null) {
+      running.checkHealthy();
+    }
+  }
+
+  /** @return row changes applied so far by the running pipeline, 0 when none runs */
+  synchronized long appliedEvents() {
+    ReplicationPipeline running = forward != null ? forward : reverse;
+    return running == null ? 0 : running.appliedEvents();
+  }
+
   /** Stops the forward pipeline without dropping its slot, as a crash would. */
-  void stopStreaming() {
+  synchronized void stopStreaming() {
     if (forward != null) {
       streamedEvents += forward.capturedEvents();
       forward.close();

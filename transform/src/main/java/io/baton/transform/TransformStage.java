@@ -100,6 +100,10 @@ public final class TransformStage implements AutoCloseable {
     p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.BUFFER_MEMORY_CONFIG),
         Topics.PRODUCER_BUFFER_BYTES);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    // a member that died without leaving (kill -9) holds its partitions until its session times
+    // out: 6 s, the broker's default group.min.session.timeout.ms, instead of the client's 45 s
+    p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
+    p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
     p.put(StreamsConfig.producerPrefix("linger.ms"), 2);
     p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
     KafkaStreams streams = new KafkaStreams(topology(migration, transforms), p);

@@ -1,0 +1,88 @@
+package io.baton.cli;
+
+import io.baton.BatonException;
+import io.baton.cutover.TrafficRouter;
+import io.baton.pg.Database;
+import io.baton.spec.MigrationSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code baton run}: starts a migration, or continues it from the journal on the target, and
+ * streams until the process is asked to stop (SIGTERM, Ctrl-C). Stopping keeps the slot, the
+ * offsets and the journal, so that running the same command again continues; so does a crash.
+ * Cutover is not part of this command.
+ */
+final class RunCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  private RunCommand() {}
+
+  /**
+   * @param spec the spec
+   * @param source the source database
+   * @param target the target database
+   * @param kafka the Kafka bootstrap servers
+   * @param workDir where Debezium's offsets and Kafka Streams' state live; the same on every run
+   * @param statusEvery how often the status is logged
+   * @return {@link BatonCli#OK} when stopped on request, {@link BatonCli#CHECK_FAILED} when the
+   *     pipeline failed
+   */
+  static int run(MigrationSpec spec, Database source, Database target, String kafka, Path workDir, Duration statusEvery)
+      throws InterruptedException {
+    Migration migration = Migration.prepare(spec, source, target, kafka, workDir, new NoTrafficRouter());
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "baton-run-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      migration.start();
+      LOG.info("migration {} is {}: streaming until stopped", spec.name(), migration.state());
+      long nextStatus = System.nanoTime() + statusEvery.toNanos();
+      while (!stop.await(1, TimeUnit.SECONDS)) {
+        migration.checkHealthy();
+        if (System.nanoTime() >= nextStatus) {
+          LOG.info("migration {}: {} changes applied since start", spec.name(), migration.appliedEvents());
+          nextStatus = System.nanoTime() + statusEvery.toNanos();
+        }
+      }
+      LOG.info("migration {}: stopping; run the same command again to continue", spec.name());
+      return BatonCli.OK;
+    } catch (BatonException e) {
+      LOG.error("migration {} stopped: {}", spec.name(), e.getMessage());
+      return BatonCli.CHECK_FAILED;
+    } finally {
+      migration.stopStreaming();
+      stopped.countDown();
+    }
+  }
+
+  /** Refuses every switch: {@code baton run} streams, it does not cut over. */
+  private static final class NoTrafficRouter implements TrafficRouter {
+    @Override
+    public void pause(long timeoutMs) {
+      throw new BatonException("baton run has no traffic router; it does not cut over");
+    }
+
+    @Override
+    public void repoint(Database database) {
+      throw new BatonException("baton run has no traffic router; it does not cut over");
+    }
+
+    @Override
+    public void resume() {
+      // nothing was paused
+    }
+  }
+}

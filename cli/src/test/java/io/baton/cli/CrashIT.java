@@ -1,0 +1,244 @@
+package io.baton.cli;
+
+import static io.baton.cli.Db.exec;
+import static io.baton.cli.Db.query;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.capture.SourceCheck;
+import io.baton.embedded.EmbeddedEnvironment;
+import io.baton.embedded.EmbeddedEnvironmentExtension;
+import io.baton.pg.Database;
+import io.baton.pg.TableInfo;
+import io.baton.pg.TableName;
+import io.baton.reconciler.Reconciler;
+import io.baton.reconciler.TableComparison;
+import io.baton.spec.MigrationSpec;
+import io.baton.spec.RowTransform;
+import io.baton.spec.SpecLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code baton run} killed with SIGKILL five times during the bulk snapshot and five times while
+ * streaming, with a client writing the whole time (updates, inserts, deletes, key changes, and
+ * changes to a table without a primary key), and started again each time: in the end the
+ * reconciler finds spec(source) = target, row counts and checksums, so nothing was lost or doubled.
+ */
+@ExtendWith(EmbeddedEnvironmentExtension.class)
+class CrashIT {
+  private static final String SPEC = """
+      name: crash
+      snapshot: { parallelism: 2, chunkMegabytes: 4 }
+      tables:
+        - source: public.accounts
+          target: public.balances
+          columns:
+            owner: { rename: holder }
+        - source: public.ledger
+      """;
+  private static final int ACCOUNTS = 1_000_000;
+  /** The child processes' logs, kept after the test for a post-mortem. */
+  private static final Path LOGS = Path.of("target", "crash-it");
+
+  @TempDir
+  Path work;
+
+  @Test
+  void shouldConvergeAfterKillsDuringSnapshotAndStreaming(EmbeddedEnvironment env) throws Exception {
+    Database source = Environments.source(env);
+    Database target = Environments.target(env);
+    exec(source, """
+        CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, note text);
+        INSERT INTO accounts SELECT g, 'owner ' || g, g %% 1000, repeat('x', 60) FROM generate_series(1, %d) g;
+        CREATE TABLE ledger (kind text, amount int, note text);
+        ALTER TABLE ledger REPLICA IDENTITY FULL;
+        INSERT INTO ledger SELECT 'k' || (g %% 10), g %% 100, repeat('y', 60) FROM generate_series(1, 150000) g;
+        ANALYZE;
+        """.formatted(ACCOUNTS));
+    Path spec = Files.writeString(work.resolve("crash.yaml"), SPEC);
+    Files.createDirectories(LOGS);
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    Writer writer = new Writer(source, new Random(seed + 1));
+    writer.start();
+    Process baton = null;
+    int run = 0;
+    try {
+      int snapshotKills = 0;
+      while (snapshotKills < 5) {
+        int before = chunksDone(target);
+        baton = startBaton(env, spec, ++run);
+        Process p = baton;
+        Awaitility.await("a chunk copied in run " + run).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+            .until(() -> chunksDone(target) > before || !p.isAlive());
+        Thread.sleep(random.nextInt(500));
+        kill(baton);
+        assertThat(chunksPending(target)).as("run %d (seed %d) was killed during the bulk snapshot", run, seed).isPositive();
+        snapshotKills++;
+      }
+      for (int streamKills = 0; streamKills < 5; streamKills++) {
+        String started = query(target, "SELECT now()").get(0);
+        baton = startBaton(env, spec, ++run);
+        Process p = baton;
+        Awaitility.await("changes applied in run " + run).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+            .until(() -> appliedSince(target, started) || !p.isAlive());
+        assertThat(p.isAlive()).as("run %d is alive (log: %s)", run, log(run)).isTrue();
+        Thread.sleep(random.nextInt(2000));
+        kill(baton);
+      }
+      baton = startBaton(env, spec, ++run);
+      Thread.sleep(3000);
+      writer.stop();
+      assertThat(writer.failure.get()).as("the writing client").isNull();
+      assertThat(writer.transactions.get()).isGreaterThan(100);
+      Map<TableInfo, RowTransform> tables = tables(source, new SpecLoader().load(spec));
+      int runs = run;
+      Awaitility.await("target = spec(source)").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(3))
+          .untilAsserted(() -> assertThat(Reconciler.compare(source, target, tables)).allSatisfy(
+              c -> assertThat(c.equal()).as("%s after %d runs (seed %d); accounts differing: %s", c, runs, seed,
+                  differingIds(source, target)).isTrue()));
+      List<TableComparison> last = Reconciler.compare(source, target, tables);
+      assertThat(last.get(1).targetRows()).as("ledger rows, none doubled").isEqualTo(last.get(1).sourceRows());
+      baton.destroy();
+      assertThat(baton.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(baton.exitValue()).as("the JVM's code for a process ended by SIGTERM").isEqualTo(143);
+      assertThat(Files.readString(log(run))).as("a clean stop, offsets kept").contains(
+          "stopping; run the same command again to continue", "sink crash stopped after");
+    } finally {
+      writer.stop();
+      if (baton != null) {
+        kill(baton);
+      }
+      exec(source, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'baton_crash'");
+    }
+  }
+
+  private Process startBaton(EmbeddedEnvironment env, Path spec, int run) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        BatonCli.class.getName(), "run", "--spec", spec.toString(),
+        "--source", Environments.source(env).toString(), "--target", Environments.target(env).toString(),
+        "--kafka", env.kafka().bootstrapServers(), "--work-dir", work.resolve("state").toString()));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(run).toFile()).start();
+  }
+
+  private static Path log(int run) {
+    return LOGS.resolve("baton-" + run + ".log");
+  }
+
+  /** @return up to 20 ids missing from the target and 20 it has in excess, for the failure message */
+  private static String differingIds(Database source, Database target) {
+    try {
+      java.util.Set<String> s = new java.util.HashSet<>(query(source, "SELECT id FROM accounts"));
+      java.util.Set<String> t = new java.util.HashSet<>(query(target, "SELECT id FROM balances"));
+      List<String> missing = s.stream().filter(id -> !t.contains(id)).sorted().limit(20).toList();
+      List<String> extra = t.stream().filter(id -> !s.contains(id)).sorted().limit(20).toList();
+      return "missing " + missing + ", extra " + extra;
+    } catch (SQLException e) {
+      return e.toString();
+    }
+  }
+
+  private static void kill(Process p) throws InterruptedException {
+    p.destroyForcibly();
+    p.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  private static int chunksDone(Database target) throws SQLException {
+    return count(target, "done_at IS NOT NULL");
+  }
+
+  private static int chunksPending(Database target) throws SQLException {
+    return count(target, "done_at IS NULL");
+  }
+
+  private static int count(Database target, String where) throws SQLException {
+    if (query(target, "SELECT to_regclass('baton.snapshot_chunks')").get(0).equals("null")) {
+      return 0;
+    }
+    return Integer.parseInt(query(target, "SELECT count(*) FROM baton.snapshot_chunks WHERE migration = 'crash' AND " + where)
+        .get(0));
+  }
+
+  private static boolean appliedSince(Database target, String started) throws SQLException {
+    return !query(target, "SELECT 1 FROM baton.sink_offsets WHERE migration = 'crash' AND updated_at > '" + started + "'")
+        .isEmpty();
+  }
+
+  private static Map<TableInfo, RowTransform> tables(Database source, MigrationSpec spec) throws SQLException {
+    Map<TableInfo, RowTransform> out = new LinkedHashMap<>();
+    try (Connection c = source.connect()) {
+      Map<TableName, TableInfo> infos = SourceCheck.check(c, spec);
+      spec.tables().forEach(m -> out.put(infos.get(m.source()), m.transform()));
+    }
+    return out;
+  }
+
+  /** A client writing small transactions of every kind, about 100 a second. */
+  private static final class Writer implements Runnable {
+    private final Database db;
+    private final Random random;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong transactions = new AtomicLong();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Thread thread = new Thread(this, "crash-writer");
+    private long nextId = ACCOUNTS + 1;
+
+    Writer(Database db, Random random) {
+      this.db = db;
+      this.random = random;
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      thread.join(30_000);
+    }
+
+    @Override
+    public void run() {
+      try (Connection c = db.connect(); Statement st = c.createStatement()) {
+        while (running.get()) {
+          long id = 1 + random.nextInt(ACCOUNTS);
+          String sql = switch (random.nextInt(8)) {
+            case 0 -> "UPDATE accounts SET balance = balance + 1, note = 'u' WHERE id = " + id;
+            case 1 -> "INSERT INTO accounts VALUES (" + nextId++ + ", 'new', 0, NULL)";
+            case 2 -> "DELETE FROM accounts WHERE id = " + id;
+            case 3 -> "UPDATE accounts SET id = " + nextId++ + " WHERE id = " + id;
+            case 4 -> "INSERT INTO ledger VALUES ('k" + random.nextInt(10) + "', " + random.nextInt(100) + ", 'w')";
+            case 5 -> "DELETE FROM ledger WHERE ctid = (SELECT ctid FROM ledger WHERE kind = 'k3' LIMIT 1)";
+            case 6 -> "UPDATE ledger SET amount = amount + 1 WHERE ctid = (SELECT ctid FROM ledger WHERE kind = 'k5' LIMIT 1)";
+            default -> "BEGIN; UPDATE accounts SET balance = balance - 5 WHERE id = " + id
+                + "; UPDATE accounts SET balance = balance + 5 WHERE id = " + (1 + random.nextInt(ACCOUNTS))
+                + "; INSERT INTO ledger VALUES ('transfer', 5, NULL); COMMIT";
+          };
+          st.execute(sql);
+          transactions.incrementAndGet();
+          Thread.sleep(8);
+        }
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    }
+  }
+}
