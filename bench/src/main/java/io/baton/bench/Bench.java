@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * on the same machine and the same pgbench data, so that the ratios hold on a noisy machine. Each
  * prints its figures as JSON on standard output and, with {@code --json}, into a file.
  */
-@Command(name = "bench/run", mixinStandardHelpOptions = true, subcommands = Bench.Snapshot.class,
+@Command(name = "bench/run", mixinStandardHelpOptions = true, subcommands = {Bench.Snapshot.class, Bench.Stream.class},
     description = "Benchmarks Baton side by side with a raw COPY pipe and native logical replication.")
 public final class Bench {
   private Bench() {}
@@ -53,6 +53,28 @@ public final class Bench {
       if (json != null) {
         Files.writeString(json, text + "\n");
       }
+    }
+  }
+
+  /** {@code bench/run stream}: catch-up of a fixed backlog (B3 native, B6 Baton) and lag under load. */
+  @Command(name = "stream", mixinStandardHelpOptions = true,
+      description = "Times native logical replication and Baton catching up the same backlog, then Baton's lag under load.")
+  static final class Stream extends Common implements Callable<Integer> {
+    @Option(names = "--transactions", defaultValue = "20000", description = "pgbench transactions in the backlog (default ${DEFAULT-VALUE})")
+    int transactions;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "transactions/s while lag is measured (default ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "60", description = "how long lag is measured (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Override
+    public Integer call() throws Exception {
+      try (EmbeddedEnvironment env = EmbeddedEnvironment.builder().flavor(postgres).withPgBouncer(false).start()) {
+        write(new StreamBench(env, scale, transactions, rate, seconds).run());
+      }
+      return 0;
     }
   }
 

@@ -23,7 +23,7 @@ import java.util.Map;
  * One direction of replication, all stages in this process: capture (Debezium on a slot of the
  * origin) → Kafka → transform (Kafka Streams) → Kafka → sink (into the destination).
  */
-final class ReplicationPipeline implements Replication {
+public final class ReplicationPipeline implements Replication {
   private final String name;
   private final Database origin;
   private final ChangeCapture capture;
@@ -47,10 +47,10 @@ final class ReplicationPipeline implements Replication {
    * @param destination where they are applied
    * @param tables origin tables with their transforms
    * @param bootstrapServers the Kafka cluster
-   * @param workDir where Debezium's offsets and Kafka Streams' state live
+   * @param workDir where Debezium's offsets and Kafka Streams' state live; created when missing
    * @return the running pipeline
    */
-  static ReplicationPipeline start(String name, Database origin, Database destination,
+  public static ReplicationPipeline start(String name, Database origin, Database destination,
       Map<TableInfo, RowTransform> tables, String bootstrapServers, Path workDir) {
     List<RowTransform> transforms = List.copyOf(tables.values());
     List<String> sourceTopics = new ArrayList<>();
@@ -58,6 +58,11 @@ final class ReplicationPipeline implements Replication {
     for (RowTransform t : transforms) {
       sourceTopics.add(Topics.source(name, t.sourceTable()));
       targetTopics.add(Topics.target(name, t.targetTable()));
+    }
+    try {
+      java.nio.file.Files.createDirectories(workDir);
+    } catch (java.io.IOException e) {
+      throw new BatonException("cannot create work directory " + workDir + ": " + e.getMessage(), e);
     }
     List<String> all = new ArrayList<>(sourceTopics);
     all.addAll(targetTopics);
@@ -112,7 +117,7 @@ final class ReplicationPipeline implements Replication {
   }
 
   /** @throws BatonException when a stage stopped on an error */
-  void checkHealthy() {
+  public void checkHealthy() {
     capture.checkHealthy();
     transform.checkHealthy();
     sink.checkHealthy();
@@ -124,8 +129,13 @@ final class ReplicationPipeline implements Replication {
   }
 
   /** @return row changes applied so far */
-  long appliedEvents() {
+  public long appliedEvents() {
     return sink.applied();
+  }
+
+  /** @return end-to-end lag of the changes applied since the last call, ms (see {@link StreamSink#lagSinceLastCall()}) */
+  public org.HdrHistogram.Histogram lagSinceLastCall() {
+    return sink.lagSinceLastCall();
   }
 
   @Override

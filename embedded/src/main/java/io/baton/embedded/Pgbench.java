@@ -68,6 +68,22 @@ public final class Pgbench {
   }
 
   /**
+   * Runs pgbench against a database and waits for it.
+   *
+   * @param db the database
+   * @param options pgbench's options, for example {@code -n -t 1000 -c 4}
+   * @param log where pgbench's output goes
+   * @throws BatonException with pgbench's output when it fails
+   */
+  public static void run(Database db, List<String> options, Path log) {
+    List<String> cmd = new java.util.ArrayList<>(List.of(binary(), "-h", db.host(), "-p", Integer.toString(db.port()),
+        "-U", db.user()));
+    cmd.addAll(options);
+    cmd.add(db.database());
+    run(cmd, log, "pgbench " + String.join(" ", options));
+  }
+
+  /**
    * Runs an SQL file with psql, stopping at the first error.
    *
    * @param db the database

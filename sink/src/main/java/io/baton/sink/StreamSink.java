@@ -65,6 +65,8 @@ public final class StreamSink implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
   private final AtomicLong applied = new AtomicLong();
+  /** Source commit to target commit, per applied change, in ms (HdrHistogram, 3 significant digits). */
+  private final org.HdrHistogram.Recorder lag = new org.HdrHistogram.Recorder(3);
   private final AtomicLong skippedRepeats = new AtomicLong();
   private final AtomicLong skippedInSnapshot = new AtomicLong();
   private final AtomicLong lastCommitTimeMs = new AtomicLong();
@@ -209,6 +211,7 @@ public final class StreamSink implements AutoCloseable {
     long inSnapshot = 0;
     List<Map.Entry<String, TopicPartition>> markers = new ArrayList<>();
     List<ChangeEvent> batchEvents = new ArrayList<>();
+    List<Long> commitTimes = new ArrayList<>();
     String batchSql = null;
     PreparedStatement batch = null;
     long rows = 0;
@@ -260,12 +263,19 @@ public final class StreamSink implements AutoCloseable {
         }
         batch.addBatch();
         batchEvents.add(e);
+        if (e.commitTimeMs() > 0) {
+          commitTimes.add(e.commitTimeMs());
+        }
         rows++;
         newestCommit = Math.max(newestCommit, e.commitTimeMs());
       }
       flush(batch, batchEvents);
       storeOffsets(next, positions);
       conn.commit();
+      long committedAt = System.currentTimeMillis();
+      for (long t : commitTimes) {
+        lag.recordValue(Math.max(0, committedAt - t));
+      }
       appliedPositions.putAll(positions);
       applied.addAndGet(rows);
       if (repeats > 0) {
@@ -349,6 +359,17 @@ public final class StreamSink implements AutoCloseable {
       }
       ps.executeBatch();
     }
+  }
+
+  /**
+   * The end-to-end lag of the changes applied since the last call: for each change, the time from
+   * its commit on the origin (Debezium's {@code source.ts_ms}) to the commit of the batch that
+   * applied it here. Both clocks must agree (the same machine, or NTP).
+   *
+   * @return a histogram of milliseconds; empty when nothing was applied
+   */
+  public org.HdrHistogram.Histogram lagSinceLastCall() {
+    return lag.getIntervalHistogram();
   }
 
   private void rollbackQuietly() {
