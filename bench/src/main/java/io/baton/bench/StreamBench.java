@@ -23,12 +23,17 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Both contenders start from a copy of pgbench's tables: B3, PostgreSQL's own logical
- *       replication, with its subscription then disabled; B6, Baton, with its pipeline then stopped.
- *       Both slots now keep every change.
+ *       replication; B6, Baton. Both first stream a warm-up backlog (half the measured one), as a
+ *       migration that has been running would have, so that Java's JIT compiler has compiled the
+ *       stream path before it is timed; then B3's subscription is disabled and B6's pipeline
+ *       stopped. Both slots now keep every change.
  *   <li>The same fixed backlog is written once ({@code pgbench -n -t}): 4 row changes per
  *       transaction (three updates and an insert).
  *   <li>B3 is enabled and timed until the target holds the backlog's last change; then B6's
- *       pipeline is started and timed the same way (its start-up included).
+ *       pipeline is started and timed the same way (its start-up included). For B6 the time at
+ *       which capture had produced the whole backlog to Kafka and the sink had applied it are
+ *       recorded too, and for both the CPU each process (and each of Baton's threads) used while
+ *       catching up ({@link CpuProfile}): where the time goes.
  *   <li>With Baton streaming, pgbench writes at a steady rate; after a warm-up at that rate, every
  *       applied change's end-to-end lag (source commit to target commit, both clocks on this machine)
  *       goes into a histogram.
@@ -64,15 +69,21 @@ final class StreamBench {
     Database source = BenchDb.initializeSource(env, scale, logs);
     NativeSubscription b3 = NativeSubscription.create(source, BenchDb.emptyTarget(env, "b3", scale, logs), "bench_native", true);
     b3.awaitInitialSync();
-    b3.disable();
     BenchMigration b6 = new BenchMigration("bench", source, BenchDb.emptyDatabase(env, "b6"), 4);
     b6.snapshot();
     Path work = env.workDir().resolve("baton");
     ReplicationPipeline pipeline = start(b6, work);
-    pipeline.drain(Duration.ofMinutes(2));
+    int clients = 4;
+    int warmUp = transactions / 2;
+    LOG.info("warm-up: both stream a first backlog of {} transactions", warmUp);
+    Pgbench.run(source, List.of("-n", "-t", Integer.toString(warmUp / clients), "-c", Integer.toString(clients), "-j", "2"),
+        logs);
+    String warmHistory = query(source, "SELECT count(*) FROM pgbench_history");
+    awaitHistory(BenchDb.database(env.target(), "b3"), warmHistory, Duration.ofMinutes(10));
+    awaitHistory(b6.target, warmHistory, Duration.ofMinutes(10));
+    b3.disable();
     pipeline.close();
 
-    int clients = 4;
     LOG.info("backlog: pgbench -n -t {} -c {}", transactions / clients, clients);
     Pgbench.run(source, List.of("-n", "-t", Integer.toString(transactions / clients), "-c", Integer.toString(clients), "-j", "2"),
         logs);
@@ -80,18 +91,27 @@ final class StreamBench {
     String history = query(source, "SELECT count(*) FROM pgbench_history");
 
     LOG.info("B3: native logical replication catches up");
+    CpuProfile b3Cpu = CpuProfile.start();
     long start = System.nanoTime();
     b3.enable();
     Database b3db = BenchDb.database(env.target(), "b3");
     awaitHistory(b3db, history, Duration.ofMinutes(10));
     long b3Ms = (System.nanoTime() - start) / 1_000_000;
+    Map<String, Long> b3Profile = b3Cpu.stop();
     b3.drop();
 
     LOG.info("B6: Baton catches up");
+    CpuProfile b6Cpu = CpuProfile.start();
     start = System.nanoTime();
     pipeline = start(b6, work);
+    long startedMs = (System.nanoTime() - start) / 1_000_000;
+    long capturedMs = awaitStage(pipeline::capturedEvents, changes, start);
+    long appliedMs = awaitStage(pipeline::appliedEvents, changes, start);
     awaitHistory(b6.target, history, Duration.ofMinutes(10));
     long b6Ms = (System.nanoTime() - start) / 1_000_000;
+    Map<String, Long> b6Profile = b6Cpu.stop();
+    LOG.info("B6: pipeline started after {} ms, backlog captured after {} ms, applied after {} ms", startedMs, capturedMs,
+        appliedMs);
 
     LOG.info("lag: pgbench at {} transactions/s, {} s of warm-up then {} s measured, with Baton streaming",
         rate, WARM_UP_SECONDS, seconds);
@@ -116,6 +136,11 @@ final class StreamBench {
     out.put("backlog_changes", changes);
     Map<String, Object> native3 = Figures.rate("events_per_s", changes, b3Ms);
     Map<String, Object> baton6 = Figures.rate("events_per_s", changes, b6Ms);
+    baton6.put("started_ms", startedMs);
+    baton6.put("captured_ms", capturedMs);
+    baton6.put("applied_ms", appliedMs);
+    native3.put("cpu_percent", b3Profile);
+    baton6.put("cpu_percent", b6Profile);
     out.put("b3_native", native3);
     out.put("b6_baton", baton6);
     double vsNative = Figures.ratio(baton6, native3, "events_per_s");
@@ -137,7 +162,25 @@ final class StreamBench {
   }
 
   private ReplicationPipeline start(BenchMigration b6, Path work) {
-    return ReplicationPipeline.start(b6.spec.name(), b6.source, b6.target, b6.tables, env.kafka().bootstrapServers(), work);
+    return ReplicationPipeline.start(b6.spec.name(), b6.source, b6.target, b6.tables, env.kafka().bootstrapServers(), work,
+        b6.spec.apply());
+  }
+
+  /**
+   * Waits until a stage's counter reaches {@code changes} (counters start at zero with the pipeline).
+   *
+   * @return ms since {@code start}
+   */
+  private static long awaitStage(java.util.function.LongSupplier counter, long changes, long start)
+      throws InterruptedException {
+    long deadline = start + Duration.ofMinutes(10).toNanos();
+    while (counter.getAsLong() < changes) {
+      if (System.nanoTime() > deadline) {
+        throw new BatonException("the stage stopped at " + counter.getAsLong() + " of " + changes + " changes");
+      }
+      Thread.sleep(5);
+    }
+    return (System.nanoTime() - start) / 1_000_000;
   }
 
   private static void awaitHistory(Database db, String rows, Duration timeout) throws InterruptedException {

@@ -73,6 +73,7 @@ public final class ChangeCapture implements AutoCloseable {
   private final AtomicLong events = new AtomicLong();
   private final AtomicReference<Lsn> lastLsn = new AtomicReference<>(Lsn.ZERO);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final Map<TableName, String> topics = new java.util.concurrent.ConcurrentHashMap<>();
 
   private ChangeCapture(Settings settings) {
     this.settings = settings;
@@ -80,11 +81,8 @@ public final class ChangeCapture implements AutoCloseable {
     pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
-    pp.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    pp.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     pp.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-    pp.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
-    pp.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Topics.PRODUCER_BUFFER_BYTES);
+    pp.putAll(Topics.producerTuning());
     this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
     this.engine = DebeziumEngine.create(Connect.class)
         .using(debeziumProperties(settings))
@@ -222,7 +220,9 @@ public final class ChangeCapture implements AutoCloseable {
     if (seq == null) {
       return null;
     }
-    String first = seq.replaceAll("[\\[\\]\" ]", "").split(",")[0];
+    int start = seq.indexOf('[') + 1;
+    int end = seq.indexOf(',', start);
+    String first = seq.substring(start, end < 0 ? seq.length() : end).replace("\"", "").replace("]", "").trim();
     return first.isEmpty() || first.equals("null") ? null : new Lsn(Long.parseUnsignedLong(first));
   }
 
@@ -232,7 +232,8 @@ public final class ChangeCapture implements AutoCloseable {
   }
 
   private Future<RecordMetadata> send(TableName table, ChangeEvent ev) {
-    return producer.send(new ProducerRecord<>(Topics.source(settings.migration(), table),
+    String topic = topics.computeIfAbsent(table, t -> Topics.source(settings.migration(), t));
+    return producer.send(new ProducerRecord<>(topic,
         ChangeEventJson.key(ev.key()), ChangeEventJson.value(ev)));
   }
 

@@ -259,7 +259,7 @@ final class Migration implements AutoCloseable {
       throw PgErrors.classify("reading the snapshot journal", e);
     }
     snapshotMillis = (System.nanoTime() - startNanos) / 1_000_000;
-    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir);
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply());
     journal.transition(MigrationState.STREAMING, "baton", snapshotRows + " rows copied in " + snapshotMillis + " ms");
   }
 
@@ -288,7 +288,7 @@ final class Migration implements AutoCloseable {
     } catch (SQLException e) {
       throw PgErrors.classify("checking the slot and the snapshot", e);
     }
-    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir);
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply());
   }
 
   /**
@@ -339,7 +339,7 @@ final class Migration implements AutoCloseable {
     stopStreaming();
     dropSlot(source, spec.name());
     deleteOffsets(rev);
-    reverse = ReplicationPipeline.start(rev, target, source, reverseTables(), bootstrapServers, workDir);
+    reverse = ReplicationPipeline.start(rev, target, source, reverseTables(), bootstrapServers, workDir, spec.apply());
     journal.transition(MigrationState.CUT_OVER, "operator", "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
     return r;
   }
@@ -367,7 +367,7 @@ final class Migration implements AutoCloseable {
     reverse = null;
     dropSlot(target, reverseName());
     deleteOffsets(spec.name());
-    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir);
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply());
     journal.transition(MigrationState.ROLLED_BACK, "operator", "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
     return r;
   }

@@ -7,6 +7,7 @@ import io.baton.cutover.Replication;
 import io.baton.event.Topics;
 import io.baton.pg.Database;
 import io.baton.pg.TableInfo;
+import io.baton.spec.ApplySettings;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.RowTransform;
 import io.baton.sink.StreamSink;
@@ -48,10 +49,11 @@ public final class ReplicationPipeline implements Replication {
    * @param tables origin tables with their transforms
    * @param bootstrapServers the Kafka cluster
    * @param workDir where Debezium's offsets and Kafka Streams' state live; created when missing
+   * @param apply how the sink applies (its threads)
    * @return the running pipeline
    */
   public static ReplicationPipeline start(String name, Database origin, Database destination,
-      Map<TableInfo, RowTransform> tables, String bootstrapServers, Path workDir) {
+      Map<TableInfo, RowTransform> tables, String bootstrapServers, Path workDir, ApplySettings apply) {
     List<RowTransform> transforms = List.copyOf(tables.values());
     List<String> sourceTopics = new ArrayList<>();
     List<String> targetTopics = new ArrayList<>();
@@ -67,7 +69,7 @@ public final class ReplicationPipeline implements Replication {
     List<String> all = new ArrayList<>(sourceTopics);
     all.addAll(targetTopics);
     KafkaTopics.ensure(bootstrapServers, all);
-    StreamSink sink = StreamSink.start(name, destination, targetTopics, bootstrapServers);
+    StreamSink sink = StreamSink.start(name, destination, targetTopics, bootstrapServers, apply.threads());
     TransformStage transform = null;
     try {
       transform = TransformStage.start(name, transforms, bootstrapServers, workDir.resolve("streams-" + name));
@@ -123,8 +125,8 @@ public final class ReplicationPipeline implements Replication {
     sink.checkHealthy();
   }
 
-  /** @return row changes captured so far */
-  long capturedEvents() {
+  /** @return row changes captured (produced to Kafka) so far */
+  public long capturedEvents() {
     return capture.events();
   }
 

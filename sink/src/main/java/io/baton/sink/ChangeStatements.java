@@ -37,26 +37,32 @@ public record ChangeStatements(String sql, List<String> values) {
    * @return the statement that applies it
    */
   public static ChangeStatements of(ChangeEvent e) {
+    return new ChangeStatements(sql(e), values(e));
+  }
+
+  /**
+   * @param e a change event of a target table (not a marker)
+   * @return the SQL alone: the same for every event of the same table, operation and column names
+   *     ({@link StatementCache} relies on this)
+   */
+  static String sql(ChangeEvent e) {
     String table = e.table().quoted();
-    boolean keyed = e.key() != null && !e.key().isEmpty();
     switch (e.op()) {
       case TRUNCATE -> {
-        return new ChangeStatements("TRUNCATE " + table, List.of());
+        return "TRUNCATE " + table;
       }
       case DELETE -> {
-        if (keyed) {
-          return new ChangeStatements("DELETE FROM " + table + " WHERE " + equalities(e.key().keySet(), " AND ", "="),
-              new ArrayList<>(e.key().values()));
+        if (keyed(e)) {
+          return "DELETE FROM " + table + " WHERE " + equalities(e.key().keySet(), " AND ", "=");
         }
-        return oneMatch("DELETE FROM " + table, table, e.before(), List.of());
+        return oneMatch("DELETE FROM " + table, table, e.before());
       }
       case CREATE, READ, UPDATE -> {
-        if (keyed) {
+        if (keyed(e)) {
           return upsert(table, e.key(), e.after());
         }
-        if (e.op() == ChangeEvent.Op.UPDATE && e.before() != null) {
-          List<String> set = new ArrayList<>(e.after().values());
-          return oneMatch("UPDATE " + table + " SET " + equalities(e.after().keySet(), ", ", "="), table, e.before(), set);
+        if (keylessUpdate(e)) {
+          return oneMatch("UPDATE " + table + " SET " + equalities(e.after().keySet(), ", ", "="), table, e.before());
         }
         return insert(table, e.after());
       }
@@ -64,28 +70,55 @@ public record ChangeStatements(String sql, List<String> values) {
     }
   }
 
-  private static ChangeStatements upsert(String table, Map<String, String> key, Map<String, String> after) {
+  /**
+   * @param e a change event of a target table (not a marker)
+   * @return the values to bind to {@link #sql(ChangeEvent)}, in order
+   */
+  static List<String> values(ChangeEvent e) {
+    switch (e.op()) {
+      case TRUNCATE -> {
+        return List.of();
+      }
+      case DELETE -> {
+        return new ArrayList<>(keyed(e) ? e.key().values() : e.before().values());
+      }
+      case CREATE, READ, UPDATE -> {
+        List<String> values = new ArrayList<>(e.after().values());
+        if (!keyed(e) && keylessUpdate(e)) {
+          values.addAll(e.before().values());
+        }
+        return values;
+      }
+      default -> throw new IllegalArgumentException("no statement for op " + e.op());
+    }
+  }
+
+  private static boolean keyed(ChangeEvent e) {
+    return e.key() != null && !e.key().isEmpty();
+  }
+
+  private static boolean keylessUpdate(ChangeEvent e) {
+    return e.op() == ChangeEvent.Op.UPDATE && e.before() != null;
+  }
+
+  private static String upsert(String table, Map<String, String> key, Map<String, String> after) {
     List<String> cols = new ArrayList<>(after.keySet());
     String sql = "INSERT INTO " + table + " (" + Sql.idents(cols) + ")" + OVERRIDING + "VALUES (" + marks(cols.size()) + ")"
         + " ON CONFLICT (" + Sql.idents(new ArrayList<>(key.keySet())) + ") DO ";
     List<String> updates = cols.stream().filter(c -> !key.containsKey(c)).toList();
     sql += updates.isEmpty() ? "NOTHING"
         : "UPDATE SET " + updates.stream().map(c -> Sql.ident(c) + " = EXCLUDED." + Sql.ident(c)).collect(Collectors.joining(", "));
-    return new ChangeStatements(sql, new ArrayList<>(after.values()));
+    return sql;
   }
 
-  private static ChangeStatements insert(String table, Map<String, String> after) {
+  private static String insert(String table, Map<String, String> after) {
     List<String> cols = new ArrayList<>(after.keySet());
-    return new ChangeStatements("INSERT INTO " + table + " (" + Sql.idents(cols) + ")" + OVERRIDING + "VALUES (" + marks(cols.size()) + ")",
-        new ArrayList<>(after.values()));
+    return "INSERT INTO " + table + " (" + Sql.idents(cols) + ")" + OVERRIDING + "VALUES (" + marks(cols.size()) + ")";
   }
 
-  private static ChangeStatements oneMatch(String head, String table, Map<String, String> before, List<String> leading) {
-    String sql = head + " WHERE ctid = (SELECT ctid FROM " + table + " WHERE "
+  private static String oneMatch(String head, String table, Map<String, String> before) {
+    return head + " WHERE ctid = (SELECT ctid FROM " + table + " WHERE "
         + equalities(before.keySet(), " AND ", " IS NOT DISTINCT FROM ") + " LIMIT 1)";
-    List<String> values = new ArrayList<>(leading);
-    values.addAll(before.values());
-    return new ChangeStatements(sql, values);
   }
 
   private static String equalities(java.util.Collection<String> cols, String joiner, String op) {

@@ -1,364 +1,117 @@
 package io.baton.sink;
 
 import io.baton.BatonException;
-import io.baton.event.ChangeEvent;
-import io.baton.event.ChangeEventJson;
-import io.baton.event.SlotPosition;
 import io.baton.pg.Database;
-import io.baton.pg.Lsn;
-import io.baton.pg.PgErrors;
-import io.baton.pg.ReplicaRole;
-import io.baton.pg.TableName;
-import io.baton.pg.TxSnapshot;
-import io.baton.state.SnapshotJournal;
-import io.baton.state.StateSchema;
-import java.sql.BatchUpdateException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the transformed change topics to a database: batched upserts and deletes in Kafka order
- * (hence source commit order per key), with the consumed offsets stored in {@code baton.sink_offsets}
- * in the same transaction as the rows. A restart seeks to the stored offsets, so every change takes
- * effect exactly once even though Kafka delivers at least once.
+ * Applies the transformed change topics to a database, exactly once in effect, with several
+ * threads in parallel: the topic partitions (one per table) are dealt out to up to
+ * {@code threads} {@link SinkWorker}s, each with its own consumer, connection and transactions.
+ * A table's changes stay in one partition and so in one thread, in source commit order; changes of
+ * different tables are applied independently, which the replica role makes safe (PostgreSQL's own
+ * logical replication applies tables the same way: foreign keys are not checked on apply).
  *
- * <p>Capture is at least once: after a crash it sends again changes that Kafka already holds. Each
- * partition's last applied {@link SlotPosition} is stored with its offset,
- * and a change that is not after it is skipped, so a redelivered insert into a table without a
- * key is not applied twice.
- *
- * <p>A table that the bulk snapshot copied again as a whole after a restart has a stream filter
- * ({@link SnapshotJournal#streamFilters}): its changes from transactions that the copy's snapshot
- * already saw are skipped, so a table without a key gets none of them twice.
- *
- * <p>A poll's records are applied in one transaction. A retriable error (lost connection,
- * serialization failure) rolls it back and retries up to 5 times with exponential backoff; a
- * permanent error (a constraint violation, a value the column type rejects) rolls it back and stops
- * the sink with a message naming the table, key and LSN: nothing of the batch is applied.
+ * <p>What each thread guarantees (offsets in the same transaction as the rows, redelivery and
+ * snapshot filters, retries, errors naming the row) is described at {@link SinkWorker}.
  */
 public final class StreamSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSink.class);
-  private static final int MAX_ATTEMPTS = 5;
+
+  /**
+   * What the threads of one sink share: counters, the lag histogram, the first failure, and which
+   * partitions have applied each drain marker.
+   */
+  record Shared(AtomicLong applied, AtomicLong skippedRepeats, AtomicLong skippedInSnapshot, AtomicLong lastCommitTimeMs,
+      Recorder lag, AtomicReference<Throwable> failure, Map<String, Set<TopicPartition>> markers) {
+    Shared() {
+      this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new Recorder(3), new AtomicReference<>(),
+          new ConcurrentHashMap<>());
+    }
+
+    void markerApplied(String marker, TopicPartition partition) {
+      markers.computeIfAbsent(marker, k -> ConcurrentHashMap.newKeySet()).add(partition);
+    }
+  }
 
   private final String migration;
-  private final Database target;
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final Thread thread;
-  private final AtomicLong applied = new AtomicLong();
-  /** Source commit to target commit, per applied change, in ms (HdrHistogram, 3 significant digits). */
-  private final org.HdrHistogram.Recorder lag = new org.HdrHistogram.Recorder(3);
-  private final AtomicLong skippedRepeats = new AtomicLong();
-  private final AtomicLong skippedInSnapshot = new AtomicLong();
-  private final AtomicLong lastCommitTimeMs = new AtomicLong();
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final Map<TopicPartition, SlotPosition> appliedPositions = new HashMap<>();
-  private final Map<TableName, TxSnapshot> snapshotFilters;
-  private final Map<String, java.util.Set<TopicPartition>> appliedMarkers = new java.util.concurrent.ConcurrentHashMap<>();
-  private volatile boolean running = true;
+  private final Shared shared = new Shared();
+  private final List<SinkWorker> workers = new ArrayList<>();
   private final int partitionCount;
-  private Connection conn;
 
-  private StreamSink(String migration, Database target, List<String> topics, String bootstrapServers) {
+  private StreamSink(String migration, int partitionCount) {
     this.migration = migration;
-    this.target = target;
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "baton-" + migration + "-sink");
-    this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : topics) {
-      consumer.partitionsFor(topic, Duration.ofSeconds(30))
-          .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-    }
-    consumer.assign(partitions);
-    this.partitionCount = partitions.size();
-    this.conn = target.connect();
-    ReplicaRole.enter(conn, target);
-    StateSchema.ensure(conn);
-    this.snapshotFilters = SnapshotJournal.streamFilters(conn, migration);
-    Map<TopicPartition, Long> stored = storedOffsets();
-    for (TopicPartition tp : partitions) {
-      Long next = stored.get(tp);
-      if (next == null) {
-        consumer.seekToBeginning(List.of(tp));
-      } else {
-        consumer.seek(tp, next);
-      }
-    }
-    LOG.info("sink {} resumes {} partitions into {} ({} with stored offsets)", migration, partitions.size(), target, stored.size());
-    this.thread = new Thread(this::run, "baton-sink-" + migration);
-    this.thread.setDaemon(true);
+    this.partitionCount = partitionCount;
   }
 
   /**
-   * Starts applying in a background thread.
+   * Starts applying in background threads.
    *
    * @param migration the migration name (offsets and markers are stored under it)
    * @param target the database to apply to
    * @param topics the topics to apply; they must exist
    * @param bootstrapServers the Kafka cluster
+   * @param threads the most threads (and target connections) to use, at least 1; no more are
+   *     started than there are partitions
    * @return the running sink
+   * @throws BatonException when a topic does not exist or the target refuses the connection or the
+   *     replica role; threads already started are stopped
    */
-  public static StreamSink start(String migration, Database target, List<String> topics, String bootstrapServers) {
-    StreamSink s = new StreamSink(migration, target, topics, bootstrapServers);
-    s.thread.start();
-    return s;
-  }
-
-  private Map<TopicPartition, Long> storedOffsets() {
-    Map<TopicPartition, Long> out = new HashMap<>();
-    try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT topic, kafka_partition, next_offset, applied_last_commit_lsn, applied_lsn, applied_step FROM baton.sink_offsets"
-            + " WHERE migration = ?")) {
-      ps.setString(1, migration);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
-          out.put(tp, rs.getLong(3));
-          if (rs.getString(4) != null && rs.getString(5) != null) {
-            appliedPositions.put(tp, new SlotPosition(Lsn.parse(rs.getString(4)), Lsn.parse(rs.getString(5)), rs.getInt(6)));
-          }
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw PgErrors.classify("reading the sink's stored offsets", e);
+  public static StreamSink start(String migration, Database target, List<String> topics, String bootstrapServers,
+      int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("a sink needs at least one thread, not " + threads);
     }
-  }
-
-  private void run() {
+    List<TopicPartition> partitions = partitionsOf(topics, bootstrapServers);
+    int n = Math.min(threads, Math.max(1, partitions.size()));
+    List<List<TopicPartition>> dealt = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      dealt.add(new ArrayList<>());
+    }
+    for (int i = 0; i < partitions.size(); i++) {
+      dealt.get(i % n).add(partitions.get(i));
+    }
+    StreamSink sink = new StreamSink(migration, partitions.size());
     try {
-      while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-        if (!records.isEmpty()) {
-          applyWithRetry(records);
-        }
+      for (int i = 0; i < n; i++) {
+        sink.workers.add(new SinkWorker(migration, target, dealt.get(i), bootstrapServers, i, sink.shared));
       }
-    } catch (WakeupException e) {
-      // close() asked us to stop
-    } catch (Throwable t) {
-      failure.compareAndSet(null, t);
-      LOG.error("sink {} stopped: {}", migration, t.getMessage(), t);
-    }
-  }
-
-  private void applyWithRetry(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
-    boolean reconnect = false;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        if (reconnect) {
-          reconnect();
-        }
-        apply(records);
-        return;
-      } catch (BatonException e) {
-        if (!e.isRetriable() || attempt >= MAX_ATTEMPTS || !running) {
-          throw e;
-        }
-        long backoff = Math.min(5000, 100L << attempt);
-        LOG.warn("sink {}: attempt {} failed ({}); retrying in {} ms", migration, attempt, e.getMessage(), backoff);
-        Thread.sleep(backoff);
-        reconnect = true;
-      }
-    }
-  }
-
-  private void reconnect() {
-    try {
-      conn.close();
-    } catch (SQLException ignored) {
-      // replaced below
-    }
-    conn = target.connect();
-    ReplicaRole.enter(conn, target);
-    // a COMMIT that failed on a lost connection may have succeeded: what the target stored decides
-    appliedPositions.clear();
-    storedOffsets();
-  }
-
-  private boolean inSnapshot(ChangeEvent e) {
-    TxSnapshot filter = snapshotFilters.get(e.table());
-    return filter != null && e.txId() != 0 && filter.sees(e.txId());
-  }
-
-  private void apply(ConsumerRecords<byte[], byte[]> records) {
-    Map<TopicPartition, Long> next = new HashMap<>();
-    Map<TopicPartition, SlotPosition> positions = new HashMap<>();
-    long repeats = 0;
-    long inSnapshot = 0;
-    List<Map.Entry<String, TopicPartition>> markers = new ArrayList<>();
-    List<ChangeEvent> batchEvents = new ArrayList<>();
-    List<Long> commitTimes = new ArrayList<>();
-    String batchSql = null;
-    PreparedStatement batch = null;
-    long rows = 0;
-    long newestCommit = 0;
-    try {
-      conn.setAutoCommit(false);
-      for (ConsumerRecord<byte[], byte[]> r : records) {
-        ChangeEvent e = ChangeEventJson.parse(r.value());
-        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        next.put(tp, r.offset() + 1);
-        SlotPosition pos = e.position();
-        if (pos != null) {
-          SlotPosition last = positions.getOrDefault(tp, appliedPositions.get(tp));
-          if (last != null && pos.compareTo(last) <= 0) {
-            if (e.op() != ChangeEvent.Op.MARKER) {
-              repeats++;
-              continue;
-            }
-          } else {
-            positions.put(tp, pos);
-          }
-        }
-        if (e.op() != ChangeEvent.Op.MARKER && inSnapshot(e)) {
-          inSnapshot++;
-          continue;
-        }
-        if (e.op() == ChangeEvent.Op.MARKER) {
-          flush(batch, batchEvents);
-          recordMarker(e, r);
-          markers.add(Map.entry(e.after().get("marker"), new TopicPartition(r.topic(), r.partition())));
-          continue;
-        }
-        ChangeStatements s = ChangeStatements.of(e);
-        if (!s.sql().equals(batchSql)) {
-          flush(batch, batchEvents);
-          if (batch != null) {
-            batch.close();
-          }
-          batch = conn.prepareStatement(s.sql());
-          batchSql = s.sql();
-        }
-        for (int i = 0; i < s.values().size(); i++) {
-          String v = s.values().get(i);
-          if (v == null) {
-            batch.setNull(i + 1, Types.OTHER);
-          } else {
-            batch.setString(i + 1, v);
-          }
-        }
-        batch.addBatch();
-        batchEvents.add(e);
-        if (e.commitTimeMs() > 0) {
-          commitTimes.add(e.commitTimeMs());
-        }
-        rows++;
-        newestCommit = Math.max(newestCommit, e.commitTimeMs());
-      }
-      flush(batch, batchEvents);
-      storeOffsets(next, positions);
-      conn.commit();
-      long committedAt = System.currentTimeMillis();
-      for (long t : commitTimes) {
-        lag.recordValue(Math.max(0, committedAt - t));
-      }
-      appliedPositions.putAll(positions);
-      applied.addAndGet(rows);
-      if (repeats > 0) {
-        LOG.debug("sink {}: skipped {} changes delivered again (already applied)", migration, repeats);
-        skippedRepeats.addAndGet(repeats);
-      }
-      if (inSnapshot > 0) {
-        LOG.debug("sink {}: skipped {} changes already in a table's restarted bulk snapshot", migration, inSnapshot);
-        skippedInSnapshot.addAndGet(inSnapshot);
-      }
-      markers.forEach(m -> appliedMarkers.computeIfAbsent(m.getKey(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(m.getValue()));
-      if (newestCommit > 0) {
-        lastCommitTimeMs.set(newestCommit);
-      }
-    } catch (SQLException e) {
-      rollbackQuietly();
-      throw PgErrors.classify("sink " + migration + ": applying " + describe(batchEvents, e), e);
     } catch (RuntimeException e) {
-      rollbackQuietly();
+      sink.close();
       throw e;
-    } finally {
-      if (batch != null) {
-        try {
-          batch.close();
-        } catch (SQLException ignored) {
-          // the transaction is already decided
-        }
+    }
+    sink.workers.forEach(SinkWorker::start);
+    LOG.info("sink {} applies {} partitions into {} with {} threads", migration, partitions.size(), target, n);
+    return sink;
+  }
+
+  private static List<TopicPartition> partitionsOf(List<String> topics, String bootstrapServers) {
+    java.util.Properties p = new java.util.Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    List<TopicPartition> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      for (String topic : topics) {
+        c.partitionsFor(topic, Duration.ofSeconds(30)).forEach(info -> out.add(new TopicPartition(topic, info.partition())));
       }
     }
-  }
-
-  private static void flush(PreparedStatement batch, List<ChangeEvent> events) throws SQLException {
-    if (batch != null && !events.isEmpty()) {
-      batch.executeBatch();
-      events.clear();
-    }
-  }
-
-  private static String describe(List<ChangeEvent> pending, SQLException e) {
-    if (pending.isEmpty()) {
-      return "a batch";
-    }
-    int index = e instanceof BatchUpdateException b ? Math.min(b.getUpdateCounts().length, pending.size() - 1) : 0;
-    ChangeEvent failed = pending.get(index);
-    Map<String, String> key = failed.key() != null ? failed.key() : failed.before() != null ? failed.before() : failed.after();
-    return failed.op() + " of " + failed.table() + " key " + key + " at LSN " + failed.lsn()
-        + " (nothing of its batch was applied)";
-  }
-
-  private void recordMarker(ChangeEvent e, ConsumerRecord<byte[], byte[]> r) throws SQLException {
-    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO baton.drain_markers"
-        + " (migration, marker, topic, kafka_partition, lsn) VALUES (?, ?, ?, ?, ?::pg_lsn) ON CONFLICT DO NOTHING")) {
-      ps.setString(1, migration);
-      ps.setString(2, e.after().get("marker"));
-      ps.setString(3, r.topic());
-      ps.setInt(4, r.partition());
-      ps.setString(5, e.lsn().toString());
-      ps.executeUpdate();
-    }
-  }
-
-  private void storeOffsets(Map<TopicPartition, Long> next, Map<TopicPartition, SlotPosition> positions)
-      throws SQLException {
-    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO baton.sink_offsets (migration, topic, kafka_partition,"
-        + " next_offset, applied_last_commit_lsn, applied_lsn, applied_step) VALUES (?, ?, ?, ?, ?::pg_lsn, ?::pg_lsn, ?)"
-        + " ON CONFLICT (migration, topic, kafka_partition) DO UPDATE SET next_offset = EXCLUDED.next_offset,"
-        + " applied_last_commit_lsn = coalesce(EXCLUDED.applied_last_commit_lsn, baton.sink_offsets.applied_last_commit_lsn),"
-        + " applied_lsn = coalesce(EXCLUDED.applied_lsn, baton.sink_offsets.applied_lsn),"
-        + " applied_step = CASE WHEN EXCLUDED.applied_lsn IS NULL THEN baton.sink_offsets.applied_step"
-        + " ELSE EXCLUDED.applied_step END, updated_at = now()")) {
-      for (Map.Entry<TopicPartition, Long> o : next.entrySet()) {
-        SlotPosition pos = positions.get(o.getKey());
-        ps.setString(1, migration);
-        ps.setString(2, o.getKey().topic());
-        ps.setInt(3, o.getKey().partition());
-        ps.setLong(4, o.getValue());
-        ps.setString(5, pos == null ? null : pos.lastCommit().toString());
-        ps.setString(6, pos == null ? null : pos.change().toString());
-        ps.setInt(7, pos == null ? 0 : pos.step());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    out.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    return out;
   }
 
   /**
@@ -368,16 +121,8 @@ public final class StreamSink implements AutoCloseable {
    *
    * @return a histogram of milliseconds; empty when nothing was applied
    */
-  public org.HdrHistogram.Histogram lagSinceLastCall() {
-    return lag.getIntervalHistogram();
-  }
-
-  private void rollbackQuietly() {
-    try {
-      conn.rollback();
-    } catch (SQLException ignored) {
-      // a broken connection has rolled back on the server already
-    }
+  public Histogram lagSinceLastCall() {
+    return shared.lag().getIntervalHistogram();
   }
 
   /**
@@ -389,45 +134,33 @@ public final class StreamSink implements AutoCloseable {
    * @return true when every partition has applied it
    */
   public boolean markerApplied(String marker) {
-    java.util.Set<TopicPartition> seen = appliedMarkers.get(marker);
+    Set<TopicPartition> seen = shared.markers().get(marker);
     return seen != null && seen.size() >= partitionCount;
   }
 
-  /** @return the number of row changes applied and committed */
+  /** @return the number of row changes applied and committed, all threads together */
   public long applied() {
-    return applied.get();
+    return shared.applied().get();
   }
 
   /** @return the source commit time of the newest applied change, ms since the epoch; 0 before any */
   public long lastCommitTimeMs() {
-    return lastCommitTimeMs.get();
+    return shared.lastCommitTimeMs().get();
   }
 
-  /** @throws BatonException when the sink stopped on an error */
+  /** @throws BatonException when a thread stopped on an error (the first error) */
   public void checkHealthy() {
-    Throwable t = failure.get();
+    Throwable t = shared.failure().get();
     if (t != null) {
       throw t instanceof BatonException b ? b : new BatonException("sink " + migration + " failed: " + t.getMessage(), t);
     }
   }
 
-  /** Stops after the transaction in progress; waits up to 30 s. */
+  /** Stops every thread after its transaction in progress; waits up to 30 s for each. */
   @Override
   public void close() {
-    running = false;
-    consumer.wakeup();
-    try {
-      thread.join(30_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    consumer.close(Duration.ofSeconds(5));
-    try {
-      conn.close();
-    } catch (SQLException ignored) {
-      // nothing more to release
-    }
+    workers.forEach(SinkWorker::close);
     LOG.info("sink {} stopped after {} changes; skipped {} delivered again and {} already in a restarted table copy",
-        migration, applied.get(), skippedRepeats.get(), skippedInSnapshot.get());
+        migration, shared.applied().get(), shared.skippedRepeats().get(), shared.skippedInSnapshot().get());
   }
 }

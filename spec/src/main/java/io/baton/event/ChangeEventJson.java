@@ -1,13 +1,16 @@
 package io.baton.event;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.baton.BatonException;
 import io.baton.pg.Lsn;
 import io.baton.pg.TableName;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,7 +24,8 @@ import java.util.Map;
  * changes of one row in one partition, in order; tables without a primary key have a null key.
  */
 public final class ChangeEventJson {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Streaming reads and writes: no tree of nodes per event (this runs for every change, three times). */
+  private static final JsonFactory JSON = new JsonFactory();
 
   private ChangeEventJson() {}
 
@@ -30,23 +34,29 @@ public final class ChangeEventJson {
    * @return its JSON value, UTF-8
    */
   public static byte[] value(ChangeEvent e) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("op", e.op().code());
-    n.put("table", e.table().schema() + "." + e.table().name());
-    n.put("schema", e.table().schema());
-    n.put("name", e.table().name());
-    n.put("lsn", e.lsn().toString());
-    n.put("ts", e.commitTimeMs());
-    if (e.lastCommitLsn() != null) {
-      n.put("last_commit_lsn", e.lastCommitLsn().toString());
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("op", e.op().code());
+      g.writeStringField("table", e.table().schema() + "." + e.table().name());
+      g.writeStringField("schema", e.table().schema());
+      g.writeStringField("name", e.table().name());
+      g.writeStringField("lsn", e.lsn().toString());
+      g.writeNumberField("ts", e.commitTimeMs());
+      if (e.lastCommitLsn() != null) {
+        g.writeStringField("last_commit_lsn", e.lastCommitLsn().toString());
+      }
+      if (e.txId() != 0) {
+        g.writeNumberField("txid", e.txId());
+      }
+      writeRow(g, "key", e.key());
+      writeRow(g, "before", e.before());
+      writeRow(g, "after", e.after());
+      g.writeEndObject();
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
     }
-    if (e.txId() != 0) {
-      n.put("txid", e.txId());
-    }
-    putRow(n, "key", e.key());
-    putRow(n, "before", e.before());
-    putRow(n, "after", e.after());
-    return n.toString().getBytes(StandardCharsets.UTF_8);
+    return out.toByteArray();
   }
 
   /**
@@ -57,9 +67,13 @@ public final class ChangeEventJson {
     if (key == null) {
       return null;
     }
-    ObjectNode n = JSON.createObjectNode();
-    key.forEach(n::put);
-    return n.toString().getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      writeObject(g, key);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    return out.toByteArray();
   }
 
   /**
@@ -68,40 +82,79 @@ public final class ChangeEventJson {
    * @throws BatonException when the bytes are not such a value (the message quotes the start of it)
    */
   public static ChangeEvent parse(byte[] json) {
-    try {
-      JsonNode n = JSON.readTree(json);
-      return new ChangeEvent(
-          ChangeEvent.Op.of(n.path("op").asText()),
-          new TableName(n.path("schema").asText(), n.path("name").asText()),
-          row(n.get("key")), row(n.get("before")), row(n.get("after")),
-          Lsn.parse(n.path("lsn").asText()), n.path("ts").asLong(),
-          n.hasNonNull("last_commit_lsn") ? Lsn.parse(n.get("last_commit_lsn").asText()) : null,
-          n.path("txid").asLong(0));
-    } catch (java.io.IOException | RuntimeException e) {
+    try (JsonParser p = JSON.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("not an object");
+      }
+      String op = null;
+      String schema = null;
+      String name = null;
+      String lsn = null;
+      String lastCommit = null;
+      long ts = 0;
+      long txId = 0;
+      Map<String, String> key = null;
+      Map<String, String> before = null;
+      Map<String, String> after = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken t = p.nextToken();
+        switch (field) {
+          case "op" -> op = p.getText();
+          case "schema" -> schema = p.getText();
+          case "name" -> name = p.getText();
+          case "lsn" -> lsn = p.getText();
+          case "last_commit_lsn" -> lastCommit = t == JsonToken.VALUE_NULL ? null : p.getText();
+          case "ts" -> ts = p.getValueAsLong();
+          case "txid" -> txId = p.getValueAsLong();
+          case "key" -> key = readRow(p, t);
+          case "before" -> before = readRow(p, t);
+          case "after" -> after = readRow(p, t);
+          default -> p.skipChildren();
+        }
+      }
+      if (op == null || schema == null || name == null || lsn == null) {
+        throw new IOException("op, schema, name or lsn missing");
+      }
+      return new ChangeEvent(ChangeEvent.Op.of(op), new TableName(schema, name), key, before, after, Lsn.parse(lsn), ts,
+          lastCommit == null ? null : Lsn.parse(lastCommit), txId);
+    } catch (IOException | RuntimeException e) {
       String text = new String(json, StandardCharsets.UTF_8);
       throw new BatonException("not a Baton change event: " + text.substring(0, Math.min(200, text.length())), e);
     }
   }
 
-  private static void putRow(ObjectNode n, String field, Map<String, String> row) {
+  private static void writeRow(JsonGenerator g, String field, Map<String, String> row) throws IOException {
+    g.writeFieldName(field);
     if (row == null) {
-      n.putNull(field);
-      return;
+      g.writeNull();
+    } else {
+      writeObject(g, row);
     }
-    ObjectNode r = n.putObject(field);
-    row.forEach(r::put);
   }
 
-  private static Map<String, String> row(JsonNode n) {
-    if (n == null || n.isNull()) {
+  private static void writeObject(JsonGenerator g, Map<String, String> row) throws IOException {
+    g.writeStartObject();
+    for (Map.Entry<String, String> c : row.entrySet()) {
+      g.writeStringField(c.getKey(), c.getValue());
+    }
+    g.writeEndObject();
+  }
+
+  /** Reads an object of strings and nulls (in order) at the current token, or null for a JSON null. */
+  private static Map<String, String> readRow(JsonParser p, JsonToken at) throws IOException {
+    if (at == JsonToken.VALUE_NULL) {
       return null;
     }
+    if (at != JsonToken.START_OBJECT) {
+      throw new IOException("a row must be an object, not " + at);
+    }
     Map<String, String> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
-      out.put(f.getKey(), f.getValue().isNull() ? null : f.getValue().asText());
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String column = p.currentName();
+      JsonToken v = p.nextToken();
+      out.put(column, v == JsonToken.VALUE_NULL ? null : p.getText());
     }
     return out;
   }
-
 }

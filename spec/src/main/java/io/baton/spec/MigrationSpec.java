@@ -20,11 +20,12 @@ import java.util.regex.Pattern;
  *     clients that still use the old names keep working after cutover
  * @param tables the tables in scope, at least one; a source table appears once
  * @param snapshot bulk snapshot settings
+ * @param apply stream apply settings
  * @param cutover cutover settings
  */
 public record MigrationSpec(
     String name, SchemaMode schema, boolean compatibilityViews, List<TableMapping> tables, SnapshotSettings snapshot,
-    CutoverSettings cutover) {
+    ApplySettings apply, CutoverSettings cutover) {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
   @JsonCreator
@@ -34,6 +35,7 @@ public record MigrationSpec(
       @JsonProperty("compatibilityViews") Boolean compatibilityViews,
       @JsonProperty(value = "tables", required = true) List<TableMapping> tables,
       @JsonProperty("snapshot") SnapshotSettings snapshot,
+      @JsonProperty("apply") ApplySettings apply,
       @JsonProperty("cutover") CutoverSettings cutover) {
     return new MigrationSpec(
         name,
@@ -41,6 +43,7 @@ public record MigrationSpec(
         compatibilityViews != null && compatibilityViews,
         tables,
         snapshot == null ? SnapshotSettings.DEFAULTS : snapshot,
+        apply == null ? ApplySettings.DEFAULTS : apply,
         cutover == null ? CutoverSettings.DEFAULTS : cutover);
   }
 

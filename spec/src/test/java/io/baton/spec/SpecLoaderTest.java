@@ -32,6 +32,20 @@ class SpecLoaderTest {
   }
 
   @Test
+  void shouldReadApplyThreadsWithDefaultAndRange() {
+    assertThat(loader.parse("name: demo\ntables:\n  - source: t\n", "s.yaml").apply().threads()).isEqualTo(4);
+    assertThat(loader.parse("name: demo\ntables:\n  - source: t\napply: { threads: 1 }\n", "s.yaml").apply().threads())
+        .isEqualTo(1);
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\napply:\n  threads: 0\n", "a.yaml"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("a.yaml")
+        .hasMessageContaining("apply.threads must be between 1 and 64, was 0");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\napply:\n  thread: 2\n", "a.yaml"))
+        .hasMessageContaining("a.yaml line 5")
+        .hasMessageContaining("did you mean 'threads'?");
+  }
+
+  @Test
   void shouldSubstituteEnvironmentVariables() {
     MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: public.t\n    target: ${TARGET_SCHEMA}.t\n", "s.yaml");
     assertThat(spec.tables().get(0).target().schema()).isEqualTo("app");

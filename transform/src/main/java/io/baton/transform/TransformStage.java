@@ -53,14 +53,18 @@ public final class TransformStage implements AutoCloseable {
    */
   public static Topology topology(String migration, List<RowTransform> transforms) {
     Map<String, RowTransform> bySourceTopic = new HashMap<>();
+    Map<TableName, RowTransform> bySourceTable = new HashMap<>();
+    Map<String, String> targetTopics = new HashMap<>();
     for (RowTransform t : transforms) {
       bySourceTopic.put(Topics.source(migration, t.sourceTable()), t);
+      bySourceTable.put(t.sourceTable(), t);
+      targetTopics.put(Topics.source(migration, t.sourceTable()), Topics.target(migration, t.targetTable()));
     }
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(List.copyOf(bySourceTopic.keySet()), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .map((key, value) -> {
           ChangeEvent in = ChangeEventJson.parse(value);
-          RowTransform t = bySourceTopic.get(Topics.source(migration, in.table()));
+          RowTransform t = bySourceTable.get(in.table());
           if (t == null) {
             throw new BatonException("transform " + migration + ": change event for table " + in.table()
                 + " which is not in the spec (LSN " + in.lsn() + ")");
@@ -68,13 +72,9 @@ public final class TransformStage implements AutoCloseable {
           ChangeEvent out = t.apply(in);
           return KeyValue.pair(ChangeEventJson.key(out.key()), ChangeEventJson.value(out));
         })
-        .to((key, value, ctx) -> Topics.target(migration, targetOf(bySourceTopic, ctx.topic())),
+        .to((key, value, ctx) -> targetTopics.get(ctx.topic()),
             Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
     return builder.build();
-  }
-
-  private static TableName targetOf(Map<String, RowTransform> bySourceTopic, String sourceTopic) {
-    return bySourceTopic.get(sourceTopic).targetTable();
   }
 
   /**
@@ -95,17 +95,12 @@ public final class TransformStage implements AutoCloseable {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-        Topics.MAX_MESSAGE_BYTES);
-    p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.BUFFER_MEMORY_CONFIG),
-        Topics.PRODUCER_BUFFER_BYTES);
+    Topics.producerTuning().forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     // a member that died without leaving (kill -9) holds its partitions until its session times
     // out: 6 s, the broker's default group.min.session.timeout.ms, instead of the client's 45 s
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
-    p.put(StreamsConfig.producerPrefix("linger.ms"), 2);
-    p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
     KafkaStreams streams = new KafkaStreams(topology(migration, transforms), p);
     TransformStage stage = new TransformStage(migration, streams);
     streams.setUncaughtExceptionHandler(e -> {
