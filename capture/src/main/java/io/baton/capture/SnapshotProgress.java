@@ -81,6 +81,29 @@ public final class SnapshotProgress {
     return (left + rate - 1) / rate;
   }
 
+  /**
+   * @param t a table of this progress
+   * @return its rows per second in this run so far: its rows over the time since this progress
+   *     started (tables are copied side by side, so their rates add up to {@link #rowsPerSecond()})
+   */
+  public long rowsPerSecond(Table t) {
+    long ms = elapsedMs();
+    return ms <= 0 ? 0 : t.rows() * 1000 / ms;
+  }
+
+  /**
+   * @param t a table of this progress
+   * @return estimated seconds until it is copied at its rate so far: 0 when it is done, -1 when
+   *     nothing of it has been copied yet
+   */
+  public long etaSeconds(Table t) {
+    if (t.finished()) {
+      return 0;
+    }
+    long rate = rowsPerSecond(t);
+    return rate == 0 ? -1 : (t.rowsLeft() + rate - 1) / rate;
+  }
+
   /** @return one log line: totals, then each unfinished table */
   public String line() {
     StringBuilder sb = new StringBuilder();
@@ -171,7 +194,8 @@ public final class SnapshotProgress {
       return estimatedRows;
     }
 
-    boolean finished() {
+    /** @return true when every chunk of the plan is done */
+    public boolean finished() {
       return chunksDone.get() >= chunks;
     }
 

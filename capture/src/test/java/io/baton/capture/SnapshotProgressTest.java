@@ -34,6 +34,24 @@ class SnapshotProgressTest {
   }
 
   @Test
+  void shouldGiveEachTableItsOwnRateAndTimeLeft() {
+    AtomicLong now = new AtomicLong();
+    SnapshotProgress p = new SnapshotProgress(now::get);
+    SnapshotProgress.Table big = p.add(TableName.parse("big"), 1_000_000, 10, 0, 0);
+    SnapshotProgress.Table small = p.add(TableName.parse("small"), 10_000, 1, 0, 0);
+    assertThat(p.etaSeconds(big)).isEqualTo(-1);
+    now.set(4_000_000_000L);
+    big.read(400_000, 40_000_000);
+    small.read(10_000, 1_000);
+    small.chunkDone();
+    assertThat(p.rowsPerSecond(big)).isEqualTo(100_000);
+    assertThat(p.etaSeconds(big)).as("600k rows left at 100k/s").isEqualTo(6);
+    assertThat(p.rowsPerSecond(small)).isEqualTo(2_500);
+    assertThat(p.etaSeconds(small)).as("done").isZero();
+    assertThat(p.rowsPerSecond()).isEqualTo(p.rowsPerSecond(big) + p.rowsPerSecond(small));
+  }
+
+  @Test
   void shouldDropFinishedTablesFromTheLine() {
     SnapshotProgress p = new SnapshotProgress(() -> 0);
     p.add(TableName.parse("done"), 10, 1, 1, 10);

@@ -153,6 +153,11 @@ public final class BatonCli implements Callable<Integer> {
         description = "Where Debezium's offsets and Kafka Streams' state live; use the same directory on every run.")
     Path workDir;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT|off", defaultValue = "127.0.0.1:9464",
+        description = "Where to serve Prometheus metrics (GET /metrics); port 0 picks a free one, off serves none"
+            + " (default: ${DEFAULT-VALUE}).")
+    String metrics;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
       if (!Files.isReadable(spec)) {
@@ -162,7 +167,25 @@ public final class BatonCli implements Callable<Integer> {
       Database s = parse("--source", source, "BATON_SOURCE_PASSWORD");
       Database t = parse("--target", target, "BATON_TARGET_PASSWORD");
       Files.createDirectories(workDir);
-      return RunCommand.run(loaded, s, t, kafka, workDir.toAbsolutePath(), java.time.Duration.ofSeconds(10));
+      return RunCommand.run(loaded, s, t, kafka, workDir.toAbsolutePath(), java.time.Duration.ofSeconds(10),
+          metricsAddress(metrics));
+    }
+
+    /** @return the address, or null for {@code off} */
+    static java.net.InetSocketAddress metricsAddress(String value) {
+      if (value.equals("off")) {
+        return null;
+      }
+      int colon = value.lastIndexOf(':');
+      try {
+        int port = Integer.parseInt(value.substring(colon + 1));
+        if (colon < 1 || port < 0 || port > 65535) {
+          throw new NumberFormatException();
+        }
+        return new java.net.InetSocketAddress(value.substring(0, colon), port);
+      } catch (NumberFormatException e) {
+        throw new SpecException("--metrics must be HOST:PORT (port 0-65535) or off, not '" + value + "'");
+      }
     }
 
     private static Database parse(String option, String url, String passwordVariable) {

@@ -62,7 +62,7 @@ final class Migration implements AutoCloseable {
   private Map<TableInfo, RowTransform> reverseTables;
   private ReplicationPipeline forward;
   private ReplicationPipeline reverse;
-  private SnapshotProgress progress;
+  private volatile SnapshotProgress progress;
   private long snapshotRows;
   private long snapshotMillis;
   private long streamedEvents;
@@ -305,6 +305,15 @@ final class Migration implements AutoCloseable {
   synchronized long appliedEvents() {
     ReplicationPipeline running = forward != null ? forward : reverse;
     return running == null ? 0 : running.appliedEvents();
+  }
+
+  /**
+   * @return end-to-end lag of the last batch the running pipeline applied, ms; 0 when none runs
+   *     (see {@link io.baton.sink.StreamSink#lastBatchLagMs()})
+   */
+  synchronized long lastBatchLagMs() {
+    ReplicationPipeline running = forward != null ? forward : reverse;
+    return running == null ? 0 : running.lastBatchLagMs();
   }
 
   /** Stops the forward pipeline without dropping its slot, as a crash would. */

@@ -140,6 +140,11 @@ public final class ReplicationPipeline implements Replication {
     return sink.lagSinceLastCall();
   }
 
+  /** @return end-to-end lag of the last batch applied, ms (see {@link StreamSink#lastBatchLagMs()}) */
+  public long lastBatchLagMs() {
+    return sink.lastBatchLagMs();
+  }
+
   @Override
   public void close() {
     capture.close();

@@ -29,12 +29,14 @@ final class RunCommand {
    * @param kafka the Kafka bootstrap servers
    * @param workDir where Debezium's offsets and Kafka Streams' state live; the same on every run
    * @param statusEvery how often the status is logged
+   * @param metrics where to serve metrics ({@link MigrationMetrics}), or null for none
    * @return {@link BatonCli#OK} when stopped on request, {@link BatonCli#CHECK_FAILED} when the
    *     pipeline failed
    */
-  static int run(MigrationSpec spec, Database source, Database target, String kafka, Path workDir, Duration statusEvery)
-      throws InterruptedException {
+  static int run(MigrationSpec spec, Database source, Database target, String kafka, Path workDir, Duration statusEvery,
+      java.net.InetSocketAddress metrics) throws InterruptedException {
     Migration migration = Migration.prepare(spec, source, target, kafka, workDir, new NoTrafficRouter());
+    MigrationMetrics endpoint = metrics == null ? null : MigrationMetrics.serve(migration, spec, metrics);
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -64,6 +66,9 @@ final class RunCommand {
       return BatonCli.CHECK_FAILED;
     } finally {
       migration.stopStreaming();
+      if (endpoint != null) {
+        endpoint.close();
+      }
       stopped.countDown();
     }
   }

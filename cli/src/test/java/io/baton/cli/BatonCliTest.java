@@ -54,4 +54,15 @@ class BatonCliTest {
     assertThat(code[0]).isEqualTo(BatonCli.BAD_INPUT);
     assertThat(err).contains("nope.sql does not exist");
   }
+
+  @Test
+  void shouldReadTheMetricsAddressOrOff() {
+    assertThat(BatonCli.Run.metricsAddress("off")).isNull();
+    assertThat(BatonCli.Run.metricsAddress("127.0.0.1:9464").getPort()).isEqualTo(9464);
+    assertThat(BatonCli.Run.metricsAddress("0.0.0.0:0").getHostString()).isEqualTo("0.0.0.0");
+    for (String bad : new String[] {"9464", ":9464", "host:", "host:70000", "host:x"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatonCli.Run.metricsAddress(bad))
+          .as(bad).hasMessageContaining("--metrics must be HOST:PORT (port 0-65535) or off, not '" + bad + "'");
+    }
+  }
 }

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * streaming, with a client writing the whole time (updates, inserts, deletes, key changes, and
  * changes to a table without a primary key), and started again each time: in the end the
  * reconciler finds spec(source) = target, row counts and checksums, so nothing was lost or doubled.
+ * The first run's and the first streaming run's metrics are scraped over HTTP on the way.
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class CrashIT {
@@ -56,6 +57,8 @@ class CrashIT {
   private static final int ACCOUNTS = 1_000_000;
   /** The child processes' logs, kept after the test for a post-mortem. */
   private static final Path LOGS = Path.of("target", "crash-it");
+
+  private int metricsPort;
 
   @TempDir
   Path work;
@@ -88,6 +91,12 @@ class CrashIT {
         Process p = baton;
         Awaitility.await("a chunk copied in run " + run).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
             .until(() -> chunksDone(target) > before || !p.isAlive());
+        if (run == 1) {
+          String metrics = scrape(run);
+          assertThat(metric(metrics, "baton_migration_state{state=\"SNAPSHOTTING\"}")).as(metrics).isEqualTo(1);
+          assertThat(metric(metrics, "baton_snapshot_rows{table=\"public.accounts\"}")).as(metrics).isPositive();
+          assertThat(metric(metrics, "baton_snapshot_chunks{table=\"public.accounts\"}")).as(metrics).isGreaterThan(1);
+        }
         Thread.sleep(random.nextInt(500));
         kill(baton);
         assertThat(chunksPending(target)).as("run %d (seed %d) was killed during the bulk snapshot", run, seed).isPositive();
@@ -100,6 +109,14 @@ class CrashIT {
         Awaitility.await("changes applied in run " + run).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
             .until(() -> appliedSince(target, started) || !p.isAlive());
         assertThat(p.isAlive()).as("run %d is alive (log: %s)", run, log(run)).isTrue();
+        if (streamKills == 0) {
+          int r = run;
+          Awaitility.await("applied changes counted").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String metrics = scrape(r);
+            assertThat(metric(metrics, "baton_migration_state{state=\"STREAMING\"}")).as(metrics).isEqualTo(1);
+            assertThat(metric(metrics, "baton_stream_applied_changes_total")).as(metrics).isPositive();
+          });
+        }
         Thread.sleep(random.nextInt(2000));
         kill(baton);
       }
@@ -132,11 +149,34 @@ class CrashIT {
 
   private Process startBaton(EmbeddedEnvironment env, Path spec, int run) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      metricsPort = free.getLocalPort();
+    }
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         BatonCli.class.getName(), "run", "--spec", spec.toString(),
         "--source", Environments.source(env).toString(), "--target", Environments.target(env).toString(),
-        "--kafka", env.kafka().bootstrapServers(), "--work-dir", work.resolve("state").toString()));
+        "--kafka", env.kafka().bootstrapServers(), "--work-dir", work.resolve("state").toString(),
+        "--metrics", "127.0.0.1:" + metricsPort));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(run).toFile()).start();
+  }
+
+  /** @return the running child's metrics page */
+  private String scrape(int run) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("GET /metrics of run %d", run).isEqualTo(200);
+    return r.body();
+  }
+
+  /** @return the value of the sample named exactly {@code series} (name and labels), or -1 when absent */
+  private static double metric(String page, String series) {
+    for (String line : page.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return -1;
   }
 
   private static Path log(int run) {

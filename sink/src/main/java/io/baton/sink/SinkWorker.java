@@ -274,6 +274,7 @@ final class SinkWorker implements AutoCloseable {
       markers.forEach(m -> shared.markerApplied(m.getKey(), m.getValue()));
       if (newestCommit > 0) {
         shared.lastCommitTimeMs().accumulateAndGet(newestCommit, Math::max);
+        shared.lastBatchLagMs().set(Math.max(0, committedAt - newestCommit));
       }
     } catch (SQLException e) {
       rollbackQuietly();

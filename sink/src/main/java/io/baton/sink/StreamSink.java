@@ -39,10 +39,10 @@ public final class StreamSink implements AutoCloseable {
    * partitions have applied each drain marker.
    */
   record Shared(AtomicLong applied, AtomicLong skippedRepeats, AtomicLong skippedInSnapshot, AtomicLong lastCommitTimeMs,
-      Recorder lag, AtomicReference<Throwable> failure, Map<String, Set<TopicPartition>> markers) {
+      AtomicLong lastBatchLagMs, Recorder lag, AtomicReference<Throwable> failure, Map<String, Set<TopicPartition>> markers) {
     Shared() {
-      this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new Recorder(3), new AtomicReference<>(),
-          new ConcurrentHashMap<>());
+      this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new Recorder(3),
+          new AtomicReference<>(), new ConcurrentHashMap<>());
     }
 
     void markerApplied(String marker, TopicPartition partition) {
@@ -146,6 +146,15 @@ public final class StreamSink implements AutoCloseable {
   /** @return the source commit time of the newest applied change, ms since the epoch; 0 before any */
   public long lastCommitTimeMs() {
     return shared.lastCommitTimeMs().get();
+  }
+
+  /**
+   * @return the end-to-end lag of the last batch committed, in ms: from the source commit of its
+   *     newest change to its commit here (both clocks must agree); 0 before any. It keeps its value
+   *     while nothing arrives.
+   */
+  public long lastBatchLagMs() {
+    return shared.lastBatchLagMs().get();
   }
 
   /** @throws BatonException when a thread stopped on an error (the first error) */

@@ -1,0 +1,155 @@
+package io.baton.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import io.baton.BatonException;
+import io.baton.capture.SnapshotProgress;
+import io.baton.cutover.MigrationState;
+import io.baton.pg.TableName;
+import io.baton.spec.MigrationSpec;
+import io.baton.spec.TableMapping;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A migration's metrics in Prometheus' text format at {@code GET /metrics}, served by the JDK's
+ * HTTP server on one address (loopback unless told otherwise), for as long as the migration runs.
+ *
+ * <ul>
+ *   <li>{@code baton_migration_state{state}}: 1 for the journal's current state, 0 for the others;
+ *   <li>bulk snapshot, per source table ({@code table} label) and read from {@link SnapshotProgress}:
+ *       {@code baton_snapshot_rows}, {@code baton_snapshot_bytes} (this run),
+ *       {@code baton_snapshot_chunks}, {@code baton_snapshot_chunks_done},
+ *       {@code baton_snapshot_rows_per_second}, {@code baton_snapshot_eta_seconds} (-1 unknown,
+ *       0 done); all 0 while no snapshot has run in this process;
+ *   <li>stream: {@code baton_stream_captured_changes_total}, {@code baton_stream_applied_changes_total}
+ *       (since this process started the pipeline), and {@code baton_stream_apply_lag_seconds}, the
+ *       end-to-end lag of the last batch applied (source commit to target commit).
+ * </ul>
+ *
+ * Naming follows Prometheus' conventions (base units, {@code _total} for counters; "Metric and
+ * label naming" in the Prometheus documentation), via Micrometer's Prometheus registry.
+ */
+final class MigrationMetrics implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MigrationMetrics.class);
+
+  private final PrometheusMeterRegistry registry;
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private MigrationMetrics(PrometheusMeterRegistry registry, HttpServer server, ExecutorService executor) {
+    this.registry = registry;
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /**
+   * Registers the migration's metrics and starts serving them.
+   *
+   * @param migration the migration; read on every scrape
+   * @param spec its spec (the tables to report)
+   * @param address where to listen; port 0 picks a free port
+   * @return the running endpoint
+   * @throws BatonException when the address cannot be bound (in use, or not local)
+   */
+  static MigrationMetrics serve(Migration migration, MigrationSpec spec, InetSocketAddress address) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    register(registry, migration, spec);
+    HttpServer server;
+    try {
+      server = HttpServer.create(address, 0);
+    } catch (IOException e) {
+      throw new BatonException("cannot serve metrics on " + address + ": " + e.getMessage()
+          + " (choose another --metrics-port)", e);
+    }
+    server.createContext("/metrics", exchange -> {
+      try (exchange) {
+        if (!"GET".equals(exchange.getRequestMethod())) {
+          exchange.sendResponseHeaders(405, -1);
+          return;
+        }
+        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      }
+    });
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "baton-metrics");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.start();
+    LOG.info("metrics at http://{}:{}/metrics", address.getHostString(), server.getAddress().getPort());
+    return new MigrationMetrics(registry, server, executor);
+  }
+
+  static void register(PrometheusMeterRegistry registry, Migration migration, MigrationSpec spec) {
+    for (MigrationState s : MigrationState.values()) {
+      Gauge.builder("baton.migration.state", migration, m -> m.state() == s ? 1 : 0)
+          .tag("state", s.name()).description("1 for the migration's current state").register(registry);
+    }
+    for (TableMapping t : spec.tables()) {
+      TableName table = t.source();
+      snapshotGauge(registry, "baton.snapshot.rows", "rows copied in this run", migration, table, (p, x) -> x.rows());
+      snapshotGauge(registry, "baton.snapshot.bytes", "bytes of COPY text read in this run", migration, table,
+          (p, x) -> x.bytes());
+      snapshotGauge(registry, "baton.snapshot.chunks", "chunks in the plan", migration, table, (p, x) -> x.chunks());
+      snapshotGauge(registry, "baton.snapshot.chunks.done", "chunks done, earlier runs included", migration, table,
+          (p, x) -> x.chunksDone());
+      snapshotGauge(registry, "baton.snapshot.rows.per.second", "rows per second in this run", migration, table,
+          SnapshotProgress::rowsPerSecond);
+      snapshotGauge(registry, "baton.snapshot.eta.seconds", "estimated seconds left: -1 unknown, 0 done", migration,
+          table, SnapshotProgress::etaSeconds);
+    }
+    FunctionCounter.builder("baton.stream.captured.changes", migration, m -> m.streamedEvents())
+        .description("row changes captured into Kafka").register(registry);
+    FunctionCounter.builder("baton.stream.applied.changes", migration, m -> m.appliedEvents())
+        .description("row changes applied to the target by the running pipeline").register(registry);
+    Gauge.builder("baton.stream.apply.lag.seconds", migration, m -> m.lastBatchLagMs() / 1000.0)
+        .description("end-to-end lag of the last batch applied, source commit to target commit").register(registry);
+  }
+
+  /** A per-table value of the snapshot progress; 0 while there is none. */
+  private interface TableValue {
+    long of(SnapshotProgress progress, SnapshotProgress.Table table);
+  }
+
+  private static void snapshotGauge(PrometheusMeterRegistry registry, String name, String description, Migration migration,
+      TableName table, TableValue value) {
+    ToDoubleFunction<Migration> read = m -> {
+      SnapshotProgress p = m.snapshotProgress();
+      if (p == null) {
+        return 0;
+      }
+      return p.tables().stream().filter(x -> x.table().equals(table)).findFirst().map(x -> (double) value.of(p, x)).orElse(0.0);
+    };
+    Gauge.builder(name, migration, read).tag("table", table.toString()).description(description).register(registry);
+  }
+
+  /** @return the port actually bound */
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Stops serving. */
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdown();
+    registry.close();
+  }
+}
