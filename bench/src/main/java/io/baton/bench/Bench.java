@@ -69,10 +69,13 @@ public final class Bench {
     @Option(names = "--seconds", defaultValue = "60", description = "how long lag is measured (default ${DEFAULT-VALUE})")
     int seconds;
 
+    @Option(names = "--apply-threads", defaultValue = "4", description = "Baton's apply.threads (default ${DEFAULT-VALUE})")
+    int applyThreads;
+
     @Override
     public Integer call() throws Exception {
       try (EmbeddedEnvironment env = EmbeddedEnvironment.builder().flavor(postgres).withPgBouncer(false).start()) {
-        write(new StreamBench(env, scale, transactions, rate, seconds).run());
+        write(new StreamBench(env, scale, transactions, rate, seconds, applyThreads).run());
       }
       return 0;
     }

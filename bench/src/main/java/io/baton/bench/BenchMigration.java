@@ -32,9 +32,14 @@ final class BenchMigration {
   final Map<TableInfo, RowTransform> tables = new LinkedHashMap<>();
 
   BenchMigration(String name, Database source, Database target, int parallelism) {
+    this(name, source, target, parallelism, 4);
+  }
+
+  BenchMigration(String name, Database source, Database target, int parallelism, int applyThreads) {
     this.spec = new SpecLoader().parse("""
         name: %s
         snapshot: { parallelism: %d }
+        apply: { threads: %d }
         tables:
           - source: public.pgbench_accounts
             target: public.accounts
@@ -43,7 +48,7 @@ final class BenchMigration {
           - source: public.pgbench_branches
           - source: public.pgbench_tellers
           - source: public.pgbench_history
-        """.formatted(name, parallelism), name + ".yaml");
+        """.formatted(name, parallelism, applyThreads), name + ".yaml");
     this.source = source;
     this.target = target;
     try (Connection s = source.connect(); Connection t = target.connect()) {

@@ -54,8 +54,10 @@ final class StreamBench {
   private final int rate;
   private final int seconds;
   private final Path logs;
+  private final int applyThreads;
 
-  StreamBench(EmbeddedEnvironment env, int scale, int transactions, int rate, int seconds) {
+  StreamBench(EmbeddedEnvironment env, int scale, int transactions, int rate, int seconds, int applyThreads) {
+    this.applyThreads = applyThreads;
     this.env = env;
     this.scale = scale;
     this.transactions = transactions;
@@ -69,7 +71,7 @@ final class StreamBench {
     Database source = BenchDb.initializeSource(env, scale, logs);
     NativeSubscription b3 = NativeSubscription.create(source, BenchDb.emptyTarget(env, "b3", scale, logs), "bench_native", true);
     b3.awaitInitialSync();
-    BenchMigration b6 = new BenchMigration("bench", source, BenchDb.emptyDatabase(env, "b6"), 4);
+    BenchMigration b6 = new BenchMigration("bench", source, BenchDb.emptyDatabase(env, "b6"), 4, applyThreads);
     b6.snapshot();
     Path work = env.workDir().resolve("baton");
     ReplicationPipeline pipeline = start(b6, work);
@@ -145,6 +147,7 @@ final class StreamBench {
     out.put("b6_baton", baton6);
     double vsNative = Figures.ratio(baton6, native3, "events_per_s");
     out.put("ratio_vs_native", vsNative);
+    out.put("apply_threads", applyThreads);
     out.put("lag_rate_tps", rate);
     out.put("lag_seconds", seconds);
     out.put("lag_changes", lag.getTotalCount());
