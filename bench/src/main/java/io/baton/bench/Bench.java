@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * on the same machine and the same pgbench data, so that the ratios hold on a noisy machine. Each
  * prints its figures as JSON on standard output and, with {@code --json}, into a file.
  */
-@Command(name = "bench/run", mixinStandardHelpOptions = true, subcommands = {Bench.Snapshot.class, Bench.Stream.class},
+@Command(name = "bench/run", mixinStandardHelpOptions = true, subcommands = {Bench.Snapshot.class, Bench.Stream.class, Bench.Verify.class},
     description = "Benchmarks Baton side by side with a raw COPY pipe and native logical replication.")
 public final class Bench {
   private Bench() {}
@@ -81,19 +81,39 @@ public final class Bench {
     }
   }
 
-  /** {@code bench/run snapshot}: B1 COPY pipe, B3 native initial sync, B6 Baton's bulk snapshot. */
-  @Command(name = "snapshot", mixinStandardHelpOptions = true,
-      description = "Copies pgbench's tables three ways into fresh target databases and compares rows/s.")
-  static final class Snapshot extends Common implements Callable<Integer> {
+  /** Options and servers of the benchmarks that copy with Baton's bulk snapshot (no Kafka needed). */
+  abstract static class Copying extends Common implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "4", description = "Baton's snapshot.parallelism (default ${DEFAULT-VALUE})")
     int parallelism;
 
     @Override
     public Integer call() throws Exception {
       try (EmbeddedEnvironment env = EmbeddedEnvironment.builder().flavor(postgres).withKafka(false).withPgBouncer(false).start()) {
-        write(new SnapshotBench(env, scale, parallelism).run());
+        write(run(env));
       }
       return 0;
+    }
+
+    abstract Map<String, Object> run(EmbeddedEnvironment env) throws Exception;
+  }
+
+  /** {@code bench/run verify}: Baton's bulk snapshot, then one full reconciler pass over the copy. */
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Copies pgbench's tables with Baton, then verifies the copy in full; compares the two times.")
+  static final class Verify extends Copying {
+    @Override
+    Map<String, Object> run(EmbeddedEnvironment env) {
+      return new VerifyBench(env, scale, parallelism).run();
+    }
+  }
+
+  /** {@code bench/run snapshot}: B1 COPY pipe, B3 native initial sync, B6 Baton's bulk snapshot. */
+  @Command(name = "snapshot", mixinStandardHelpOptions = true,
+      description = "Copies pgbench's tables three ways into fresh target databases and compares rows/s.")
+  static final class Snapshot extends Copying {
+    @Override
+    Map<String, Object> run(EmbeddedEnvironment env) throws Exception {
+      return new SnapshotBench(env, scale, parallelism).run();
     }
   }
 }

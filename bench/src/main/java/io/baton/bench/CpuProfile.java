@@ -16,19 +16,28 @@ import java.util.stream.Stream;
  *
  * <p>Times in {@code /proc/[pid]/stat} are in clock ticks ({@code utime}, field 14, and
  * {@code stime}, field 15; proc(5)); the tick is taken as 100 Hz, Linux's {@code USER_HZ} on every
- * common architecture. Processes that start or end within the window count only for the part seen.
- * Elsewhere than Linux the profile is empty.
+ * common architecture. {@code /proc} is read every 250 ms, so that processes that end within the
+ * window (a connection's backend, say) still count, up to their last reading; a process that lives
+ * less than that may be missed. Elsewhere than Linux the profile is empty.
  */
 final class CpuProfile {
   private static final double TICKS_PER_SECOND = 100.0;
   private static final long SELF = ProcessHandle.current().pid();
 
   private final Map<String, Long> before;
+  private final Map<String, Long> latest = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ScheduledExecutorService sampler;
   private final long startNanos;
 
   private CpuProfile(Map<String, Long> before) {
     this.before = before;
     this.startNanos = System.nanoTime();
+    this.sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "cpu-profile");
+      t.setDaemon(true);
+      return t;
+    });
+    sampler.scheduleAtFixedRate(this::record, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** @return a profile counting from now */
@@ -36,12 +45,23 @@ final class CpuProfile {
     return new CpuProfile(sample());
   }
 
+  private void record() {
+    sample().forEach((key, ticks) -> latest.merge(key, ticks, Math::max));
+  }
+
   /**
    * @return per group, the share of one core it used since {@link #start()} in percent (100 = one
    *     core busy the whole time), largest first, groups under 2% left out
    */
   Map<String, Long> stop() {
-    Map<String, Long> after = sample();
+    sampler.shutdown();
+    try {
+      sampler.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    record();
+    Map<String, Long> after = latest;
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     Map<String, Long> busy = new HashMap<>();
     after.forEach((key, ticks) -> {
