@@ -4,12 +4,10 @@ import static io.baton.cli.Db.exec;
 import static io.baton.cli.Db.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.baton.capture.SourceCheck;
 import io.baton.embedded.EmbeddedEnvironment;
 import io.baton.embedded.EmbeddedEnvironmentExtension;
 import io.baton.pg.Database;
 import io.baton.pg.TableInfo;
-import io.baton.pg.TableName;
 import io.baton.reconciler.Reconciler;
 import io.baton.reconciler.TableComparison;
 import io.baton.spec.MigrationSpec;
@@ -22,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -46,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashIT {
   private static final String SPEC = """
       name: crash
-      snapshot: { parallelism: 2, chunkMegabytes: 4 }
+      snapshot: { parallelism: 2, chunkMegabytes: 2 }
       tables:
         - source: public.accounts
           target: public.balances
@@ -125,7 +122,7 @@ class CrashIT {
       writer.stop();
       assertThat(writer.failure.get()).as("the writing client").isNull();
       assertThat(writer.transactions.get()).isGreaterThan(100);
-      Map<TableInfo, RowTransform> tables = tables(source, new SpecLoader().load(spec));
+      Map<TableInfo, RowTransform> tables = Db.tables(source, new SpecLoader().load(spec));
       int runs = run;
       Awaitility.await("target = spec(source)").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(3))
           .untilAsserted(() -> assertThat(Reconciler.compare(source, target, tables)).allSatisfy(
@@ -222,14 +219,6 @@ class CrashIT {
         .isEmpty();
   }
 
-  private static Map<TableInfo, RowTransform> tables(Database source, MigrationSpec spec) throws SQLException {
-    Map<TableInfo, RowTransform> out = new LinkedHashMap<>();
-    try (Connection c = source.connect()) {
-      Map<TableName, TableInfo> infos = SourceCheck.check(c, spec);
-      spec.tables().forEach(m -> out.put(infos.get(m.source()), m.transform()));
-    }
-    return out;
-  }
 
   /** A client writing small transactions of every kind, about 100 a second. */
   private static final class Writer implements Runnable {

@@ -4,7 +4,6 @@ import io.baton.BatonException;
 import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
 import io.baton.pg.RowChecksum;
-import io.baton.pg.Sql;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
 import io.baton.spec.RowTransform;
@@ -13,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,10 +31,16 @@ import org.slf4j.LoggerFactory;
  * source side reads its columns through {@link RowTransform#targetColumns}, the target side
  * reads the mapped names. Both sides are read at the same time, each in one snapshot.
  *
- * <p>When a table differs, its rows are compared by key (hashes only) to count the mismatched rows.
+ * <p>When a keyed table differs, {@link RowDiff} merges both sides' row hashes in key order to
+ * count the mismatched rows and describe the first {@link #DESCRIBED_ROWS}: missing in target,
+ * extra in target, or differing, with the columns and both values. For a table without a key the
+ * mismatch is the difference in row counts (at least 1).
  */
 public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  /** How many mismatched rows of a table are described. */
+  public static final int DESCRIBED_ROWS = 100;
 
   private Reconciler() {}
 
@@ -71,15 +75,23 @@ public final class Reconciler {
     long sourceRows = Long.parseLong(sv[0]);
     long targetRows = Long.parseLong(t[0]);
     long mismatched = 0;
+    List<RowDifference> described = List.of();
     if (sourceRows != targetRows || !sv[1].equals(t[1])) {
-      mismatched = table.hasPrimaryKey()
-          ? diffByKey(source, target, table, transform, sourceCols, targetCols)
-          : Math.max(1, Math.abs(sourceRows - targetRows));
+      if (table.hasPrimaryKey()) {
+        RowDiff.Result diff = RowDiff.compare(new RowDiff.Side(source, table.name(), table.primaryKey(), sourceCols),
+            new RowDiff.Side(target, transform.targetTable(), transform.targetColumns(table.primaryKey()), targetCols),
+            DESCRIBED_ROWS);
+        mismatched = diff.count();
+        described = diff.described();
+      } else {
+        mismatched = Math.max(1, Math.abs(sourceRows - targetRows));
+      }
     }
     TableComparison c = new TableComparison(table.name().toString(), transform.targetTable().toString(), sourceRows,
-        targetRows, sv[1], t[1], mismatched, (System.nanoTime() - start) / 1_000_000);
+        targetRows, sv[1], t[1], mismatched, (System.nanoTime() - start) / 1_000_000, described);
     LOG.info("reconcile {} -> {}: {} / {} rows, {}", c.source(), c.target(), sourceRows, targetRows,
         c.equal() ? "equal" : mismatched + " rows differ");
+    described.stream().limit(10).forEach(d -> LOG.warn("reconcile {}: {}", c.source(), d));
     return c;
   }
 
@@ -90,42 +102,6 @@ public final class Reconciler {
       return new String[] {rs.getString(1), rs.getString(2)};
     } catch (SQLException e) {
       throw PgErrors.classify("reconciling table " + table + " on " + db, e);
-    }
-  }
-
-  private static long diffByKey(Database source, Database target, TableInfo table, RowTransform transform,
-      List<String> sourceCols, List<String> targetCols) {
-    CompletableFuture<Map<String, String>> s = CompletableFuture.supplyAsync(
-        () -> hashesByKey(source, table.name(), table.primaryKey(), sourceCols));
-    Map<String, String> t = hashesByKey(target, transform.targetTable(), transform.targetColumns(table.primaryKey()), targetCols);
-    Map<String, String> sv = join(s);
-    long mismatched = 0;
-    for (Map.Entry<String, String> e : sv.entrySet()) {
-      String other = t.remove(e.getKey());
-      if (!e.getValue().equals(other)) {
-        mismatched++;
-      }
-    }
-    return mismatched + t.size();
-  }
-
-  private static Map<String, String> hashesByKey(Database db, TableName table, List<String> key, List<String> cols) {
-    String sql = "SELECT ROW(" + Sql.idents(key) + ")::text, " + RowChecksum.sqlRowHash(cols) + " FROM " + table.quoted();
-    Map<String, String> out = new HashMap<>();
-    try (Connection c = db.connect()) {
-      c.setAutoCommit(false);
-      try (Statement st = c.createStatement()) {
-        st.setFetchSize(10_000);
-        try (ResultSet rs = st.executeQuery(sql)) {
-          while (rs.next()) {
-            out.put(rs.getString(1), rs.getString(2));
-          }
-        }
-      }
-      c.commit();
-      return out;
-    } catch (SQLException e) {
-      throw PgErrors.classify("comparing rows of " + table + " on " + db, e);
     }
   }
 

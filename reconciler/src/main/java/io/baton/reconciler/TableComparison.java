@@ -11,9 +11,16 @@ package io.baton.reconciler;
  * @param targetChecksum order-independent checksum of the target, decimal
  * @param mismatchedRows rows missing, extra or different on the target; 0 when equal
  * @param millis time the comparison took
+ * @param differences the first of the mismatched rows, described (at most
+ *     {@link Reconciler#DESCRIBED_ROWS}, in key order); empty when equal, and for tables without a
+ *     primary key, whose rows have no identity to report
  */
 public record TableComparison(String source, String target, long sourceRows, long targetRows,
-    String sourceChecksum, String targetChecksum, long mismatchedRows, long millis) {
+    String sourceChecksum, String targetChecksum, long mismatchedRows, long millis, java.util.List<RowDifference> differences) {
+  public TableComparison {
+    differences = java.util.List.copyOf(differences);
+  }
+
   /** @return true when counts and checksums agree */
   public boolean equal() {
     return sourceRows == targetRows && sourceChecksum.equals(targetChecksum);

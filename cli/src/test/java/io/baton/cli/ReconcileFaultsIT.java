@@ -1,0 +1,86 @@
+package io.baton.cli;
+
+import static io.baton.cli.Db.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.embedded.EmbeddedEnvironment;
+import io.baton.embedded.EmbeddedEnvironmentExtension;
+import io.baton.pg.Database;
+import io.baton.pg.TableInfo;
+import io.baton.reconciler.Reconciler;
+import io.baton.reconciler.RowDifference;
+import io.baton.reconciler.RowDifference.ColumnDifference;
+import io.baton.reconciler.RowDifference.Kind;
+import io.baton.reconciler.TableComparison;
+import io.baton.spec.MigrationSpec;
+import io.baton.spec.RowTransform;
+import io.baton.spec.SpecLoader;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Faults put straight into the target (a changed value, a deleted row, an extra row, NULL turned
+ * into an empty string, a changed value in a TOASTed column) are each found by one reconciler pass
+ * and reported by row and column, through the spec's table and column renames.
+ */
+@ExtendWith(EmbeddedEnvironmentExtension.class)
+class ReconcileFaultsIT {
+  private static final String TABLE = """
+      CREATE TABLE %s (id int PRIMARY KEY, %s numeric(10,2), note text, doc text);
+      INSERT INTO %s SELECT g, g, CASE WHEN g %% 2 = 0 THEN 'even' END,
+        (SELECT string_agg(md5((g * 1000 + i)::text), '') FROM generate_series(1, 200) i)
+        FROM generate_series(1, 1000) g;
+      """;
+
+  @Test
+  void shouldReportEachInjectedFaultByRowAndColumn(EmbeddedEnvironment env) throws Exception {
+    Database source = Environments.source(env);
+    Database target = Environments.target(env);
+    exec(source, TABLE.formatted("accounts", "balance", "accounts"));
+    exec(target, TABLE.formatted("ledger", "amount", "ledger"));
+    MigrationSpec spec = new SpecLoader().parse("""
+        name: faults
+        tables:
+          - source: public.accounts
+            target: public.ledger
+            columns:
+              balance: { rename: amount }
+        """, "faults.yaml");
+    Map<TableInfo, RowTransform> tables = Db.tables(source, spec);
+    assertThat(Reconciler.compare(source, target, tables)).singleElement().satisfies(c -> assertThat(c.equal()).isTrue());
+
+    exec(target, """
+        UPDATE ledger SET amount = 6 WHERE id = 5;
+        DELETE FROM ledger WHERE id = 3;
+        INSERT INTO ledger VALUES (1001, 1, NULL, 'extra');
+        UPDATE ledger SET note = '' WHERE id = 7;
+        UPDATE ledger SET doc = overlay(doc placing 'X' from 5000) WHERE id = 9;
+        """);
+    TableComparison c = Reconciler.compare(source, target, tables).get(0);
+
+    assertThat(c.equal()).isFalse();
+    assertThat(c.mismatchedRows()).isEqualTo(5);
+    assertThat(c.differences()).extracting(RowDifference::kind, d -> d.key().get("id")).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple(Kind.MISSING_IN_TARGET, "3"),
+        org.assertj.core.groups.Tuple.tuple(Kind.EXTRA_IN_TARGET, "1001"),
+        org.assertj.core.groups.Tuple.tuple(Kind.DIFFERING, "5"),
+        org.assertj.core.groups.Tuple.tuple(Kind.DIFFERING, "7"),
+        org.assertj.core.groups.Tuple.tuple(Kind.DIFFERING, "9"));
+    assertThat(columnsOf(c, "5")).containsExactly(new ColumnDifference("balance", "5.00", "6.00"));
+    assertThat(columnsOf(c, "7")).containsExactly(new ColumnDifference("note", null, ""));
+    assertThat(columnsOf(c, "9")).singleElement().satisfies(d -> {
+      assertThat(d.column()).isEqualTo("doc");
+      assertThat(d.sourceValue()).startsWith("(from character 4980) ...").endsWith("... (6400 characters)");
+      assertThat(d.targetValue()).startsWith("(from character 4980) ...").contains("X").endsWith("... (6400 characters)");
+    });
+    assertThat(c.differences()).extracting(d -> d.key().get("id")).as("key text in byte order")
+        .containsExactly("1001", "3", "5", "7", "9");
+  }
+
+  private static List<ColumnDifference> columnsOf(TableComparison c, String id) {
+    return c.differences().stream().filter(d -> d.key().get("id").equals(id)).findFirst().orElseThrow().columns();
+  }
+
+}

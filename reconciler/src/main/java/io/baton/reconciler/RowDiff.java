@@ -1,0 +1,203 @@
+package io.baton.reconciler;
+
+import io.baton.BatonException;
+import io.baton.pg.Database;
+import io.baton.pg.PgErrors;
+import io.baton.pg.RowChecksum;
+import io.baton.pg.Sql;
+import io.baton.pg.TableName;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Finds, row by row, where a keyed table on the target differs from spec(source), with memory that
+ * does not grow with the table: both sides stream (key, row hash) ordered by the key's text in
+ * byte order ({@code COLLATE "C"}, the same on any server whatever its locale), and the two streams
+ * are merged. Every difference is counted; the first {@code detailLimit} are described, a differing
+ * row with the columns that differ and both values, read by key afterwards.
+ *
+ * <p>The row hash is {@link RowChecksum#sqlRowHash}, the checksum's own, over the kept columns in
+ * the same order on both sides, so a row the checksum sees as equal is equal here.
+ */
+final class RowDiff {
+  private static final int MAX_VALUE_CHARS = 200;
+
+  /** One side of the comparison: a table and its columns, in the same order as the other side's. */
+  record Side(Database db, TableName table, List<String> key, List<String> columns) {}
+
+  /**
+   * @param count every differing row
+   * @param described the first of them, described
+   */
+  record Result(long count, List<RowDifference> described) {}
+
+  private RowDiff() {}
+
+  /**
+   * @param source the source side (key and columns by source name)
+   * @param target the target side (the same key and columns, by target name, in the same order)
+   * @param detailLimit how many differences to describe
+   * @return the count and the first differences, in key order
+   * @throws BatonException when a side cannot be read
+   */
+  static Result compare(Side source, Side target, int detailLimit) {
+    try (Connection s = source.db().connect(); Connection t = target.db().connect()) {
+      s.setAutoCommit(false);
+      t.setAutoCommit(false);
+      try (Statement ss = s.createStatement(); Statement ts = t.createStatement()) {
+        ss.setFetchSize(10_000);
+        ts.setFetchSize(10_000);
+        CompletableFuture<ResultSet> sourceRows = CompletableFuture.supplyAsync(() -> open(ss, source));
+        ResultSet tr = open(ts, target);
+        ResultSet sr = sourceRows.join();
+        List<RowDifference> described = new ArrayList<>();
+        long count = 0;
+        boolean hasS = sr.next();
+        boolean hasT = tr.next();
+        while (hasS || hasT) {
+          int order = !hasS ? 1 : !hasT ? -1 : compareUtf8(sr.getString(1), tr.getString(1));
+          RowDifference.Kind kind = null;
+          ResultSet keyFrom = order <= 0 ? sr : tr;
+          if (order < 0) {
+            kind = RowDifference.Kind.MISSING_IN_TARGET;
+          } else if (order > 0) {
+            kind = RowDifference.Kind.EXTRA_IN_TARGET;
+          } else if (!sr.getString(2).equals(tr.getString(2))) {
+            kind = RowDifference.Kind.DIFFERING;
+          }
+          if (kind != null) {
+            count++;
+            if (described.size() < detailLimit) {
+              described.add(describe(kind, keyValues(keyFrom, source.key()), s, t, source, target));
+            }
+          }
+          if (order <= 0) {
+            hasS = sr.next();
+          }
+          if (order >= 0) {
+            hasT = tr.next();
+          }
+        }
+        s.commit();
+        t.commit();
+        return new Result(count, described);
+      }
+    } catch (SQLException e) {
+      throw PgErrors.classify("comparing the rows of " + source.table() + " and " + target.table(), e);
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof BatonException b ? b : new BatonException(e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** Columns: 1 the key's record text, 2 the row hash, then each key column as text. */
+  private static ResultSet open(Statement st, Side side) {
+    String keyText = "(ROW(" + Sql.idents(side.key()) + ")::text COLLATE \"C\")";
+    StringBuilder sql = new StringBuilder("SELECT ").append(keyText).append(", ").append(RowChecksum.sqlRowHash(side.columns()));
+    for (String k : side.key()) {
+      sql.append(", ").append(Sql.ident(k)).append("::text");
+    }
+    sql.append(" FROM ").append(side.table().quoted()).append(" ORDER BY 1");
+    try {
+      return st.executeQuery(sql.toString());
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the row hashes of " + side.table() + " on " + side.db(), e);
+    }
+  }
+
+  private static Map<String, String> keyValues(ResultSet rs, List<String> keyNames) throws SQLException {
+    Map<String, String> key = new LinkedHashMap<>();
+    for (int i = 0; i < keyNames.size(); i++) {
+      key.put(keyNames.get(i), rs.getString(3 + i));
+    }
+    return key;
+  }
+
+  private static RowDifference describe(RowDifference.Kind kind, Map<String, String> key, Connection s, Connection t,
+      Side source, Side target) throws SQLException {
+    if (kind != RowDifference.Kind.DIFFERING) {
+      return new RowDifference(kind, key, List.of());
+    }
+    String[] sv = row(s, source, key);
+    String[] tv = row(t, target, key);
+    List<RowDifference.ColumnDifference> columns = new ArrayList<>();
+    for (int i = 0; i < source.columns().size(); i++) {
+      if (!java.util.Objects.equals(sv[i], tv[i])) {
+        int from = firstDifference(sv[i], tv[i]);
+        columns.add(new RowDifference.ColumnDifference(source.columns().get(i), cut(sv[i], from), cut(tv[i], from)));
+      }
+    }
+    return new RowDifference(kind, key, columns);
+  }
+
+  /** @return the row's columns as text, found by its key (bound as untyped text, so the key's index serves) */
+  private static String[] row(Connection c, Side side, Map<String, String> key) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (int i = 0; i < side.columns().size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(Sql.ident(side.columns().get(i))).append("::text");
+    }
+    sql.append(" FROM ").append(side.table().quoted()).append(" WHERE ");
+    for (int i = 0; i < side.key().size(); i++) {
+      sql.append(i == 0 ? "" : " AND ").append(Sql.ident(side.key().get(i))).append(" = ?");
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int i = 1;
+      for (String v : key.values()) {
+        ps.setObject(i++, v, java.sql.Types.OTHER);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        String[] out = new String[side.columns().size()];
+        if (rs.next()) {
+          for (int j = 0; j < out.length; j++) {
+            out[j] = rs.getString(j + 1);
+          }
+        } else {
+          Arrays.fill(out, "(row gone)");
+        }
+        return out;
+      }
+    }
+  }
+
+  /** @return where two values first differ (0 when either is NULL) */
+  static int firstDifference(String a, String b) {
+    if (a == null || b == null) {
+      return 0;
+    }
+    int n = Math.min(a.length(), b.length());
+    int i = 0;
+    while (i < n && a.charAt(i) == b.charAt(i)) {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * @param v a value, or null
+   * @param from where it differs from the other side's
+   * @return the value when short; otherwise about {@link #MAX_VALUE_CHARS} characters around
+   *     {@code from}, marked with where they start and the whole length
+   */
+  static String cut(String v, int from) {
+    if (v == null || v.length() <= MAX_VALUE_CHARS) {
+      return v;
+    }
+    int start = Math.max(0, Math.min(from - 20, v.length() - MAX_VALUE_CHARS));
+    String window = v.substring(start, Math.min(v.length(), start + MAX_VALUE_CHARS));
+    return (start > 0 ? "(from character " + (start + 1) + ") ..." : "") + window + "... (" + v.length() + " characters)";
+  }
+
+  /** Byte order of the UTF-8 encodings: PostgreSQL's "C" collation, which Java's String order is not. */
+  static int compareUtf8(String a, String b) {
+    return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+}
