@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
     description = "Zero-downtime PostgreSQL migrations: COPY snapshot, CDC through Kafka, verified cutover and rollback.",
-    subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class, BatonCli.Run.class},
+    subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class, BatonCli.Run.class, BatonCli.Reconcile.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every check passed", "1:a check failed (see the summary)", "2:bad input", "3:environment not usable"})
 public final class BatonCli implements Callable<Integer> {
@@ -137,14 +137,8 @@ public final class BatonCli implements Callable<Integer> {
       footer = {"", "Example:", "  baton run --spec shop.yaml --source postgresql://app@10.0.0.5:5432/shop"
           + " --target postgresql://app@10.0.0.9:5432/shop --kafka 10.0.0.7:9092 --work-dir /var/lib/baton/shop"})
   static final class Run implements Callable<Integer> {
-    @Option(names = "--spec", paramLabel = "FILE", required = true, description = "The migration spec (YAML).")
-    Path spec;
-
-    @Option(names = "--source", paramLabel = "postgresql://USER@HOST:PORT/DB", required = true, description = "The source database.")
-    String source;
-
-    @Option(names = "--target", paramLabel = "postgresql://USER@HOST:PORT/DB", required = true, description = "The target database.")
-    String target;
+    @CommandLine.Mixin
+    MigrationOptions migration = new MigrationOptions();
 
     @Option(names = "--kafka", paramLabel = "HOST:PORT[,HOST:PORT...]", required = true, description = "Kafka bootstrap servers.")
     String kafka;
@@ -160,12 +154,9 @@ public final class BatonCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-      if (!Files.isReadable(spec)) {
-        throw new SpecException("spec file " + spec + " does not exist or cannot be read (pass an existing file with --spec)");
-      }
-      MigrationSpec loaded = new SpecLoader().load(spec);
-      Database s = parse("--source", source, "BATON_SOURCE_PASSWORD");
-      Database t = parse("--target", target, "BATON_TARGET_PASSWORD");
+      MigrationSpec loaded = migration.spec();
+      Database s = migration.source();
+      Database t = migration.target();
       Files.createDirectories(workDir);
       return RunCommand.run(loaded, s, t, kafka, workDir.toAbsolutePath(), java.time.Duration.ofSeconds(10),
           metricsAddress(metrics));
@@ -188,12 +179,67 @@ public final class BatonCli implements Callable<Integer> {
       }
     }
 
+  }
+
+  /** The spec and the two databases: options of every command that works on a real migration. */
+  static final class MigrationOptions {
+    @Option(names = "--spec", paramLabel = "FILE", required = true, description = "The migration spec (YAML).")
+    Path spec;
+
+    @Option(names = "--source", paramLabel = "postgresql://USER@HOST:PORT/DB", required = true, description = "The source database.")
+    String source;
+
+    @Option(names = "--target", paramLabel = "postgresql://USER@HOST:PORT/DB", required = true, description = "The target database.")
+    String target;
+
+    /** @throws SpecException when the file is missing or invalid */
+    MigrationSpec spec() throws IOException {
+      if (!Files.isReadable(spec)) {
+        throw new SpecException("spec file " + spec + " does not exist or cannot be read (pass an existing file with --spec)");
+      }
+      return new SpecLoader().load(spec);
+    }
+
+    /** @return the source, its password from BATON_SOURCE_PASSWORD */
+    Database source() {
+      return parse("--source", source, "BATON_SOURCE_PASSWORD");
+    }
+
+    /** @return the target, its password from BATON_TARGET_PASSWORD */
+    Database target() {
+      return parse("--target", target, "BATON_TARGET_PASSWORD");
+    }
+
     private static Database parse(String option, String url, String passwordVariable) {
       try {
         return Database.parse(url, System.getenv(passwordVariable));
       } catch (BatonException e) {
         throw new SpecException(option + ": " + e.getMessage());
       }
+    }
+  }
+
+  @Command(name = "reconcile", mixinStandardHelpOptions = true,
+      description = {"Compare spec(source) with the target once: exact row counts and checksums of every table and,"
+          + " for a table that differs, every mismatched row counted and the first ones described (missing in target,"
+          + " extra in target, or differing, with the columns and both values).", "",
+          "Run it while the stream is stopped or caught up with no writes: under load, changes not yet applied show as"
+          + " differences.", "",
+          "Passwords come from the environment: BATON_SOURCE_PASSWORD and BATON_TARGET_PASSWORD.",
+          "Exits with 0 when every table is equal, 1 when one differs.", ""},
+      footer = {"", "Example:", "  baton reconcile --spec shop.yaml --source postgresql://app@10.0.0.5:5432/shop"
+          + " --target postgresql://app@10.0.0.9:5432/shop --output json"})
+  static final class Reconcile implements Callable<Integer> {
+    @CommandLine.Mixin
+    MigrationOptions migration = new MigrationOptions();
+
+    @Option(names = "--output", defaultValue = "text", paramLabel = "text|json",
+        description = "text for people, json for programs (default: ${DEFAULT-VALUE}).")
+    ReconcileCommand.Output output;
+
+    @Override
+    public Integer call() throws IOException {
+      return ReconcileCommand.run(migration.spec(), migration.source(), migration.target(), output, System.out);
     }
   }
 

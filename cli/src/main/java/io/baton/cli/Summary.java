@@ -119,15 +119,7 @@ final class Summary {
       s.put("hold_ms", v.holdMs());
       ArrayNode tables = s.putArray("tables");
       for (TableComparison t : v.tables()) {
-        ObjectNode tn = tables.addObject();
-        tn.put("source", t.source());
-        tn.put("target", t.target());
-        tn.put("source_rows", t.sourceRows());
-        tn.put("target_rows", t.targetRows());
-        tn.put("source_checksum", t.sourceChecksum());
-        tn.put("target_checksum", t.targetChecksum());
-        tn.put("equal", t.equal());
-        tn.put("mismatched_rows", t.mismatchedRows());
+        ComparisonJson.put(tables.addObject(), t);
       }
     }
     ObjectNode cut = root.putObject("cutover");

@@ -122,7 +122,7 @@ class CrashIT {
       writer.stop();
       assertThat(writer.failure.get()).as("the writing client").isNull();
       assertThat(writer.transactions.get()).isGreaterThan(100);
-      Map<TableInfo, RowTransform> tables = Db.tables(source, new SpecLoader().load(spec));
+      Map<TableInfo, RowTransform> tables = ReconcileCommand.tables(source, new SpecLoader().load(spec));
       int runs = run;
       Awaitility.await("target = spec(source)").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(3))
           .untilAsserted(() -> assertThat(Reconciler.compare(source, target, tables)).allSatisfy(

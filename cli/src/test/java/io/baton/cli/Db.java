@@ -43,15 +43,4 @@ final class Db {
     }
     return rows.get(0);
   }
-
-  /** @return the spec's source tables, as the source catalog describes them, with their transforms */
-  static java.util.Map<io.baton.pg.TableInfo, io.baton.spec.RowTransform> tables(Database source, io.baton.spec.MigrationSpec spec)
-      throws SQLException {
-    java.util.Map<io.baton.pg.TableInfo, io.baton.spec.RowTransform> out = new java.util.LinkedHashMap<>();
-    try (Connection c = source.connect()) {
-      java.util.Map<io.baton.pg.TableName, io.baton.pg.TableInfo> infos = io.baton.capture.SourceCheck.check(c, spec);
-      spec.tables().forEach(m -> out.put(infos.get(m.source()), m.transform()));
-    }
-    return out;
-  }
 }

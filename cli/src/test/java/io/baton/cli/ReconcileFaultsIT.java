@@ -15,18 +15,35 @@ import io.baton.reconciler.TableComparison;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.RowTransform;
 import io.baton.spec.SpecLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults put straight into the target (a changed value, a deleted row, an extra row, NULL turned
  * into an empty string, a changed value in a TOASTed column) are each found by one reconciler pass
- * and reported by row and column, through the spec's table and column renames.
+ * and reported by row and column, through the spec's table and column renames; {@code baton
+ * reconcile --output json} prints the same and exits with 1 (0 before the faults).
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class ReconcileFaultsIT {
+  private static final String SPEC = """
+      name: faults
+      tables:
+        - source: public.accounts
+          target: public.ledger
+          columns:
+            balance: { rename: amount }
+      """;
   private static final String TABLE = """
       CREATE TABLE %s (id int PRIMARY KEY, %s numeric(10,2), note text, doc text);
       INSERT INTO %s SELECT g, g, CASE WHEN g %% 2 = 0 THEN 'even' END,
@@ -34,22 +51,22 @@ class ReconcileFaultsIT {
         FROM generate_series(1, 1000) g;
       """;
 
+  @TempDir
+  Path work;
+
   @Test
   void shouldReportEachInjectedFaultByRowAndColumn(EmbeddedEnvironment env) throws Exception {
     Database source = Environments.source(env);
     Database target = Environments.target(env);
     exec(source, TABLE.formatted("accounts", "balance", "accounts"));
     exec(target, TABLE.formatted("ledger", "amount", "ledger"));
-    MigrationSpec spec = new SpecLoader().parse("""
-        name: faults
-        tables:
-          - source: public.accounts
-            target: public.ledger
-            columns:
-              balance: { rename: amount }
-        """, "faults.yaml");
-    Map<TableInfo, RowTransform> tables = Db.tables(source, spec);
+    MigrationSpec spec = new SpecLoader().parse(SPEC, "faults.yaml");
+    Map<TableInfo, RowTransform> tables = ReconcileCommand.tables(source, spec);
     assertThat(Reconciler.compare(source, target, tables)).singleElement().satisfies(c -> assertThat(c.equal()).isTrue());
+    Path specFile = Files.writeString(work.resolve("faults.yaml"), SPEC);
+    String[] reconcile = {"reconcile", "--spec", specFile.toString(), "--source", source.toString(), "--target",
+        target.toString(), "--output", "json"};
+    assertThat(stdoutOf(reconcile)).as("exit code and output of an equal pass").startsWith("0 {").contains("\"equal\" : true");
 
     exec(target, """
         UPDATE ledger SET amount = 6 WHERE id = 5;
@@ -77,6 +94,36 @@ class ReconcileFaultsIT {
     });
     assertThat(c.differences()).extracting(d -> d.key().get("id")).as("key text in byte order")
         .containsExactly("1001", "3", "5", "7", "9");
+
+    String[] asText = reconcile.clone();
+    asText[asText.length - 1] = "text";
+    assertThat(stdoutOf(asText)).startsWith("1 public.accounts -> public.ledger: 1,000 / 1,000 rows, 5 rows differ")
+        .contains("  differing: key {id=5} [balance '5.00' on the source, '6.00' on the target]")
+        .contains("  missing in target: key {id=3}").endsWith("DIFFERENT" + System.lineSeparator());
+
+    String out = stdoutOf(reconcile);
+    assertThat(out).startsWith("1 {");
+    JsonNode json = new ObjectMapper().readTree(out.substring(2));
+    assertThat(json.get("equal").asBoolean()).isFalse();
+    JsonNode table = json.get("tables").get(0);
+    assertThat(table.get("mismatched_rows").asLong()).isEqualTo(5);
+    assertThat(table.get("differences")).hasSize(5);
+    assertThat(table.get("differences").get(3).toString()).isEqualTo(
+        "{\"kind\":\"DIFFERING\",\"key\":{\"id\":\"7\"},\"columns\":[{\"column\":\"note\",\"source\":null,\"target\":\"\"}]}");
+  }
+
+  /** @return the exit code, a space, and what {@code baton} printed on standard output */
+  private static String stdoutOf(String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = BatonCli.execute(args);
+    } finally {
+      System.setOut(old);
+    }
+    return code + " " + buf.toString(StandardCharsets.UTF_8);
   }
 
   private static List<ColumnDifference> columnsOf(TableComparison c, String id) {

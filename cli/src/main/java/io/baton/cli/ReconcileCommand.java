@@ -1,0 +1,92 @@
+package io.baton.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baton.capture.SourceCheck;
+import io.baton.pg.Database;
+import io.baton.pg.PgErrors;
+import io.baton.pg.TableInfo;
+import io.baton.pg.TableName;
+import io.baton.reconciler.Reconciler;
+import io.baton.reconciler.TableComparison;
+import io.baton.spec.MigrationSpec;
+import io.baton.spec.RowTransform;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code baton reconcile}: one full reconciler pass over the spec's tables, printed as text or JSON.
+ *
+ * <p>JSON: {@code {"equal": bool, "tables": [...]}}, each table as {@link ComparisonJson} writes it.
+ */
+final class ReconcileCommand {
+  /** How the result is printed. */
+  enum Output { text, json }
+
+  private ReconcileCommand() {}
+
+  /**
+   * @param spec the spec
+   * @param source the source database
+   * @param target the target database
+   * @param output text or json
+   * @param out where to print
+   * @return {@link BatonCli#OK} when every table is equal, {@link BatonCli#CHECK_FAILED} otherwise
+   * @throws io.baton.BatonException when a database cannot be read or a spec table is missing
+   */
+  static int run(MigrationSpec spec, Database source, Database target, Output output, PrintStream out) {
+    List<TableComparison> pass = Reconciler.compare(source, target, tables(source, spec));
+    boolean equal = pass.stream().allMatch(TableComparison::equal);
+    if (output == Output.json) {
+      out.println(json(pass, equal));
+    } else {
+      for (TableComparison c : pass) {
+        out.printf("%s -> %s: %,d / %,d rows, %s (%d ms)%n", c.source(), c.target(), c.sourceRows(), c.targetRows(),
+            c.equal() ? "equal" : c.mismatchedRows() + " rows differ", c.millis());
+        c.differences().forEach(d -> out.println("  " + d));
+        if (c.mismatchedRows() > c.differences().size() && !c.differences().isEmpty()) {
+          out.printf("  ... and %d more%n", c.mismatchedRows() - c.differences().size());
+        }
+      }
+      out.println(equal ? "equal" : "DIFFERENT");
+    }
+    return equal ? BatonCli.OK : BatonCli.CHECK_FAILED;
+  }
+
+  /**
+   * @param source the source database
+   * @param spec the spec
+   * @return the spec's source tables as the source catalog describes them, with their transforms,
+   *     in spec order
+   * @throws io.baton.BatonException when a table is missing or cannot be replicated
+   */
+  static Map<TableInfo, RowTransform> tables(Database source, MigrationSpec spec) {
+    try (Connection c = source.connect()) {
+      Map<TableName, TableInfo> infos = SourceCheck.check(c, spec);
+      Map<TableInfo, RowTransform> out = new LinkedHashMap<>();
+      spec.tables().forEach(m -> out.put(infos.get(m.source()), m.transform()));
+      return out;
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the source catalog of " + source, e);
+    }
+  }
+
+  private static String json(List<TableComparison> pass, boolean equal) {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    root.put("equal", equal);
+    ArrayNode tables = root.putArray("tables");
+    pass.forEach(c -> ComparisonJson.put(tables.addObject(), c));
+    try {
+      return mapper.writeValueAsString(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the reconcile result as JSON", e);
+    }
+  }
+}
