@@ -226,7 +226,7 @@ public final class BatonCli implements Callable<Integer> {
           "Run it while the stream is stopped or caught up with no writes: under load, changes not yet applied show as"
           + " differences.", "",
           "Passwords come from the environment: BATON_SOURCE_PASSWORD and BATON_TARGET_PASSWORD.",
-          "Exits with 0 when every table is equal, 1 when one differs.", ""},
+          "Exits with 0 when every table is equal (after the repair, with --repair), 1 when one differs.", ""},
       footer = {"", "Example:", "  baton reconcile --spec shop.yaml --source postgresql://app@10.0.0.5:5432/shop"
           + " --target postgresql://app@10.0.0.9:5432/shop --output json"})
   static final class Reconcile implements Callable<Integer> {
@@ -237,9 +237,14 @@ public final class BatonCli implements Callable<Integer> {
         description = "text for people, json for programs (default: ${DEFAULT-VALUE}).")
     ReconcileCommand.Output output;
 
+    @Option(names = "--repair", description = "Repair the rows found different (tables with a primary key: rows read again"
+        + " from the source through the spec and upserted, extra rows deleted), then verify again; the second pass decides"
+        + " the exit code.")
+    boolean repair;
+
     @Override
     public Integer call() throws IOException {
-      return ReconcileCommand.run(migration.spec(), migration.source(), migration.target(), output, System.out);
+      return ReconcileCommand.run(migration.spec(), migration.source(), migration.target(), output, repair, System.out);
     }
   }
 

@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * {@code baton reconcile}: one full reconciler pass over the spec's tables, printed as text or JSON.
  *
- * <p>JSON: {@code {"equal": bool, "tables": [...]}}, each table as {@link ComparisonJson} writes it.
+ * <p>JSON: {@code {"equal": bool, "repaired_rows": {target table: rows} (with --repair only),
+ * "tables": [...]}}, each table as {@link ComparisonJson} writes it.
  */
 final class ReconcileCommand {
   /** How the result is printed. */
@@ -41,11 +42,42 @@ final class ReconcileCommand {
    * @throws io.baton.BatonException when a database cannot be read or a spec table is missing
    */
   static int run(MigrationSpec spec, Database source, Database target, Output output, PrintStream out) {
-    List<TableComparison> pass = Reconciler.compare(source, target, tables(source, spec));
+    return run(spec, source, target, output, false, out);
+  }
+
+  /**
+   * As {@link #run(MigrationSpec, Database, Database, Output, PrintStream)}; with {@code repair},
+   * the rows found different in tables with a primary key are repaired ({@link Repair}) and a
+   * second pass is made, whose result is printed and decides the exit code. Tables without a key
+   * cannot be repaired row by row and are left as they are, with a message.
+   *
+   * @param repair whether to repair and verify again
+   */
+  static int run(MigrationSpec spec, Database source, Database target, Output output, boolean repair, PrintStream out) {
+    Map<TableInfo, RowTransform> tables = tables(source, spec);
+    List<TableComparison> pass = Reconciler.compare(source, target, tables);
+    Map<String, Long> repaired = new LinkedHashMap<>();
+    if (repair && !pass.stream().allMatch(TableComparison::equal)) {
+      int i = 0;
+      for (Map.Entry<TableInfo, RowTransform> t : tables.entrySet()) {
+        TableComparison c = pass.get(i++);
+        if (c.equal()) {
+          continue;
+        }
+        if (!t.getKey().hasPrimaryKey()) {
+          System.err.println("baton: " + c.source() + " has no primary key, so its rows cannot be repaired one by one;"
+              + " copy it again");
+          continue;
+        }
+        repaired.put(c.target(), Repair.table(source, target, t.getKey(), t.getValue()));
+      }
+      pass = Reconciler.compare(source, target, tables);
+    }
     boolean equal = pass.stream().allMatch(TableComparison::equal);
     if (output == Output.json) {
-      out.println(json(pass, equal));
+      out.println(json(pass, equal, repair ? repaired : null));
     } else {
+      repaired.forEach((table, rows) -> out.printf("repaired %,d rows of %s%n", rows, table));
       for (TableComparison c : pass) {
         out.printf("%s -> %s: %,d / %,d rows, %s (%d ms)%n", c.source(), c.target(), c.sourceRows(), c.targetRows(),
             c.equal() ? "equal" : c.mismatchedRows() + " rows differ", c.millis());
@@ -77,10 +109,14 @@ final class ReconcileCommand {
     }
   }
 
-  private static String json(List<TableComparison> pass, boolean equal) {
+  private static String json(List<TableComparison> pass, boolean equal, Map<String, Long> repaired) {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("equal", equal);
+    if (repaired != null) {
+      ObjectNode r = root.putObject("repaired_rows");
+      repaired.forEach(r::put);
+    }
     ArrayNode tables = root.putArray("tables");
     pass.forEach(c -> ComparisonJson.put(tables.addObject(), c));
     try {

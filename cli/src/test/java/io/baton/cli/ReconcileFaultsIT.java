@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Faults put straight into the target (a changed value, a deleted row, an extra row, NULL turned
  * into an empty string, a changed value in a TOASTed column) are each found by one reconciler pass
  * and reported by row and column, through the spec's table and column renames; {@code baton
- * reconcile --output json} prints the same and exits with 1 (0 before the faults).
+ * reconcile --output json} prints the same and exits with 1 (0 before the faults), and {@code --repair}
+ * mends exactly those rows, after which a pass is clean.
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class ReconcileFaultsIT {
@@ -110,6 +111,17 @@ class ReconcileFaultsIT {
     assertThat(table.get("differences")).hasSize(5);
     assertThat(table.get("differences").get(3).toString()).isEqualTo(
         "{\"kind\":\"DIFFERING\",\"key\":{\"id\":\"7\"},\"columns\":[{\"column\":\"note\",\"source\":null,\"target\":\"\"}]}");
+
+    String[] repair = java.util.Arrays.copyOf(reconcile, reconcile.length + 1);
+    repair[repair.length - 1] = "--repair";
+    String repaired = stdoutOf(repair);
+    assertThat(repaired).as("the pass after the repair decides").startsWith("0 {");
+    assertThat(new ObjectMapper().readTree(repaired.substring(2)).get("repaired_rows").toString())
+        .isEqualTo("{\"public.ledger\":5}");
+    assertThat(Reconciler.compare(source, target, tables)).singleElement().satisfies(r -> assertThat(r.equal()).isTrue());
+    assertThat(Db.query(target, "SELECT count(*) FROM ledger WHERE id IN (1001)")).containsExactly("0");
+    assertThat(Db.query(target, "SELECT amount::text, note IS NULL FROM ledger WHERE id IN (5, 7) ORDER BY id"))
+        .containsExactly("5.00|t", "7.00|t");
   }
 
   /** @return the exit code, a space, and what {@code baton} printed on standard output */

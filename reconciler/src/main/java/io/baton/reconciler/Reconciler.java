@@ -61,14 +61,9 @@ public final class Reconciler {
 
   private static TableComparison compareTable(Database source, Database target, TableInfo table, RowTransform transform) {
     long start = System.nanoTime();
-    List<String> sourceCols = new ArrayList<>();
-    List<String> targetCols = new ArrayList<>();
-    for (String c : table.columnNames()) {
-      transform.targetColumn(c).ifPresent(t -> {
-        sourceCols.add(c);
-        targetCols.add(t);
-      });
-    }
+    Kept kept = Kept.of(table, transform);
+    List<String> sourceCols = kept.source();
+    List<String> targetCols = kept.target();
     CompletableFuture<String[]> s = CompletableFuture.supplyAsync(() -> summary(source, table.name(), sourceCols));
     String[] t = summary(target, transform.targetTable(), targetCols);
     String[] sv = join(s);
@@ -78,8 +73,7 @@ public final class Reconciler {
     List<RowDifference> described = List.of();
     if (sourceRows != targetRows || !sv[1].equals(t[1])) {
       if (table.hasPrimaryKey()) {
-        RowDiff.Result diff = RowDiff.compare(new RowDiff.Side(source, table.name(), table.primaryKey(), sourceCols),
-            new RowDiff.Side(target, transform.targetTable(), transform.targetColumns(table.primaryKey()), targetCols),
+        RowDiff.Result diff = RowDiff.compare(kept.sourceSide(source, table), kept.targetSide(target, table, transform),
             DESCRIBED_ROWS);
         mismatched = diff.count();
         described = diff.described();
@@ -93,6 +87,51 @@ public final class Reconciler {
         c.equal() ? "equal" : mismatched + " rows differ");
     described.stream().limit(10).forEach(d -> LOG.warn("reconcile {}: {}", c.source(), d));
     return c;
+  }
+
+  /**
+   * Walks every row of a keyed table where the target differs from spec(source), in key order,
+   * without holding them: the way to repair them.
+   *
+   * @param source the source database
+   * @param target the target database
+   * @param table the source table; it must have a primary key
+   * @param transform its transform
+   * @param each receives each mismatched row, its key by source column names (no column detail)
+   * @return how many there were
+   * @throws IllegalArgumentException when the table has no primary key
+   * @throws BatonException when either side cannot be read
+   */
+  public static long forEachMismatch(Database source, Database target, TableInfo table, RowTransform transform,
+      java.util.function.Consumer<RowDifference> each) {
+    if (!table.hasPrimaryKey()) {
+      throw new IllegalArgumentException(table.name() + " has no primary key: its rows cannot be told apart");
+    }
+    Kept kept = Kept.of(table, transform);
+    return RowDiff.compare(kept.sourceSide(source, table), kept.targetSide(target, table, transform), 0, each).count();
+  }
+
+  /** The columns the spec keeps, by source and by target name, in the same order. */
+  private record Kept(List<String> source, List<String> target) {
+    static Kept of(TableInfo table, RowTransform transform) {
+      List<String> source = new ArrayList<>();
+      List<String> target = new ArrayList<>();
+      for (String c : table.columnNames()) {
+        transform.targetColumn(c).ifPresent(t -> {
+          source.add(c);
+          target.add(t);
+        });
+      }
+      return new Kept(source, target);
+    }
+
+    RowDiff.Side sourceSide(Database db, TableInfo table) {
+      return new RowDiff.Side(db, table.name(), table.primaryKey(), source);
+    }
+
+    RowDiff.Side targetSide(Database db, TableInfo table, RowTransform transform) {
+      return new RowDiff.Side(db, transform.targetTable(), transform.targetColumns(table.primaryKey()), target);
+    }
   }
 
   private static String[] summary(Database db, TableName table, List<String> cols) {

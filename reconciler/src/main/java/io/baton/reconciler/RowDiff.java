@@ -51,6 +51,14 @@ final class RowDiff {
    * @throws BatonException when a side cannot be read
    */
   static Result compare(Side source, Side target, int detailLimit) {
+    return compare(source, target, detailLimit, d -> { });
+  }
+
+  /**
+   * As {@link #compare(Side, Side, int)}, and also hands every difference (key only, no columns),
+   * in key order, to {@code each} while the sides are read.
+   */
+  static Result compare(Side source, Side target, int detailLimit, java.util.function.Consumer<RowDifference> each) {
     try (Connection s = source.db().connect(); Connection t = target.db().connect()) {
       s.setAutoCommit(false);
       t.setAutoCommit(false);
@@ -77,6 +85,7 @@ final class RowDiff {
           }
           if (kind != null) {
             count++;
+            each.accept(new RowDifference(kind, keyValues(keyFrom, source.key()), List.of()));
             if (described.size() < detailLimit) {
               described.add(describe(kind, keyValues(keyFrom, source.key()), s, t, source, target));
             }
