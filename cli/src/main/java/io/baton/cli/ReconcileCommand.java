@@ -10,6 +10,7 @@ import io.baton.pg.PgErrors;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
 import io.baton.reconciler.Reconciler;
+import io.baton.reconciler.ReferentialCheck;
 import io.baton.reconciler.TableComparison;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.RowTransform;
@@ -23,8 +24,12 @@ import java.util.Map;
 /**
  * {@code baton reconcile}: one full reconciler pass over the spec's tables, printed as text or JSON.
  *
+ * <p>Then every foreign key of the target tables is checked for rows without a parent
+ * ({@link ReferentialCheck}); any such row fails the check too.
+ *
  * <p>JSON: {@code {"equal": bool, "repaired_rows": {target table: rows} (with --repair only),
- * "tables": [...]}}, each table as {@link ComparisonJson} writes it.
+ * "tables": [...], "foreign_keys": [{"constraint", "child", "parent", "orphan_rows", "columns",
+ * "sample"}]}}, each table as {@link ComparisonJson} writes it; {@code equal} is about the tables.
  */
 final class ReconcileCommand {
   /** How the result is printed. */
@@ -38,7 +43,8 @@ final class ReconcileCommand {
    * @param target the target database
    * @param output text or json
    * @param out where to print
-   * @return {@link BatonCli#OK} when every table is equal, {@link BatonCli#CHECK_FAILED} otherwise
+   * @return {@link BatonCli#OK} when every table is equal and every foreign key holds,
+   *     {@link BatonCli#CHECK_FAILED} otherwise
    * @throws io.baton.BatonException when a database cannot be read or a spec table is missing
    */
   static int run(MigrationSpec spec, Database source, Database target, Output output, PrintStream out) {
@@ -73,9 +79,12 @@ final class ReconcileCommand {
       }
       pass = Reconciler.compare(source, target, tables);
     }
+    List<ReferentialCheck.ForeignKey> keys = ReferentialCheck.check(target,
+        tables.values().stream().map(RowTransform::targetTable).toList());
+    boolean orphans = keys.stream().anyMatch(k -> k.rows() > 0);
     boolean equal = pass.stream().allMatch(TableComparison::equal);
     if (output == Output.json) {
-      out.println(json(pass, equal, repair ? repaired : null));
+      out.println(json(pass, equal, keys, repair ? repaired : null));
     } else {
       repaired.forEach((table, rows) -> out.printf("repaired %,d rows of %s%n", rows, table));
       for (TableComparison c : pass) {
@@ -86,9 +95,13 @@ final class ReconcileCommand {
           out.printf("  ... and %d more%n", c.mismatchedRows() - c.differences().size());
         }
       }
-      out.println(equal ? "equal" : "DIFFERENT");
+      for (ReferentialCheck.ForeignKey k : keys) {
+        out.printf("foreign key %s of %s: %s%n", k.constraint(), k.child(), k.rows() == 0 ? "every row has its parent"
+            : k.rows() + " rows whose " + k.columns() + " has no parent in " + k.parent() + ", such as " + k.sample());
+      }
+      out.println(equal && !orphans ? "equal" : equal ? "EQUAL, BUT ROWS WITHOUT PARENT" : "DIFFERENT");
     }
-    return equal ? BatonCli.OK : BatonCli.CHECK_FAILED;
+    return equal && !orphans ? BatonCli.OK : BatonCli.CHECK_FAILED;
   }
 
   /**
@@ -109,7 +122,8 @@ final class ReconcileCommand {
     }
   }
 
-  private static String json(List<TableComparison> pass, boolean equal, Map<String, Long> repaired) {
+  private static String json(List<TableComparison> pass, boolean equal, List<ReferentialCheck.ForeignKey> keys,
+      Map<String, Long> repaired) {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("equal", equal);
@@ -119,6 +133,13 @@ final class ReconcileCommand {
     }
     ArrayNode tables = root.putArray("tables");
     pass.forEach(c -> ComparisonJson.put(tables.addObject(), c));
+    ArrayNode fks = root.putArray("foreign_keys");
+    for (ReferentialCheck.ForeignKey k : keys) {
+      ObjectNode n = fks.addObject().put("constraint", k.constraint()).put("child", k.child().toString())
+          .put("parent", k.parent().toString()).put("orphan_rows", k.rows());
+      k.columns().forEach(n.putArray("columns")::add);
+      k.sample().forEach(n.putArray("sample")::add);
+    }
     try {
       return mapper.writeValueAsString(root);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -4,10 +4,15 @@ import static io.baton.cli.Db.exec;
 import static io.baton.cli.Db.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.embedded.EmbeddedEnvironment;
 import io.baton.embedded.EmbeddedEnvironmentExtension;
 import io.baton.pg.Database;
+import io.baton.spec.MigrationSpec;
 import io.baton.spec.SpecLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -20,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Secondary indexes, unique and check constraints and foreign keys are built on the target after
  * the bulk snapshot, through the spec's renames; then a transaction that inserts a parent and its
  * child, and one that deletes them, stream through although the two tables travel on different
- * partitions (the sink writes in the replica role).
+ * partitions (the sink writes in the replica role). {@code baton reconcile} then finds every
+ * foreign key holding, and after a parent is deleted without its children (on the source, and so
+ * on the target), reports the orphans although the tables are equal.
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class TargetConstraintsIT {
@@ -28,7 +35,7 @@ class TargetConstraintsIT {
   Path work;
 
   @Test
-  void shouldBuildIndexesAndForeignKeysAfterTheCopyAndStreamAcrossThem(EmbeddedEnvironment env) throws SQLException {
+  void shouldBuildIndexesAndForeignKeysAfterTheCopyAndStreamAcrossThem(EmbeddedEnvironment env) throws Exception {
     Database source = Environments.source(env);
     Database target = Environments.target(env);
     exec(source, """
@@ -41,7 +48,7 @@ class TargetConstraintsIT {
         INSERT INTO parent SELECT g, 'c' || g, 'name ' || g, 's' FROM generate_series(1, 50) g;
         INSERT INTO child SELECT g, 1 + g % 50, 1 + g % 9, 'n' FROM generate_series(1, 500) g;
         """);
-    Migration m = Migration.prepare(new SpecLoader().parse("""
+    MigrationSpec spec = new SpecLoader().parse("""
         name: fk
         tables:
           - source: public.parent
@@ -50,7 +57,8 @@ class TargetConstraintsIT {
               name: { rename: title }
               secret: { drop: true }
           - source: public.child
-        """, "fk.yaml"), source, target, env.kafka().bootstrapServers(), work, Environments.router(env));
+        """, "fk.yaml");
+    Migration m = Migration.prepare(spec, source, target, env.kafka().bootstrapServers(), work, Environments.router(env));
     try {
       m.start();
       assertThat(query(target, "SELECT indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = 'public'"
@@ -76,6 +84,23 @@ class TargetConstraintsIT {
         assertThat(query(target, "SELECT count(*) FROM child WHERE parent_id = 1")).containsExactly("0");
       });
       assertThat(m.verify()).allSatisfy(c -> assertThat(c.equal()).as(c.toString()).isTrue());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertThat(ReconcileCommand.run(spec, source, target, ReconcileCommand.Output.text, false, new PrintStream(out, true)))
+          .isZero();
+      assertThat(out.toString()).contains("foreign key child_parent_id_fkey of public.child: every row has its parent");
+
+      // a parent removed without its children (triggers off on the source too): both sides equal, keys broken
+      exec(source, "SET session_replication_role = replica; DELETE FROM parent WHERE id = 2");
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+          assertThat(query(target, "SELECT count(*) FROM families WHERE id = 2")).containsExactly("0"));
+      out.reset();
+      assertThat(ReconcileCommand.run(spec, source, target, ReconcileCommand.Output.json, false, new PrintStream(out, true)))
+          .as(out.toString()).isEqualTo(BatonCli.CHECK_FAILED);
+      JsonNode json = new ObjectMapper().readTree(out.toString());
+      assertThat(json.get("equal").asBoolean()).as("the tables themselves").isTrue();
+      assertThat(json.get("foreign_keys").toString()).isEqualTo("[{\"constraint\":\"child_parent_id_fkey\","
+          + "\"child\":\"public.child\",\"parent\":\"public.families\",\"orphan_rows\":10,\"columns\":[\"parent_id\"],"
+          + "\"sample\":[\"(2)\",\"(2)\",\"(2)\",\"(2)\",\"(2)\"]}]");
     } finally {
       m.close();
     }
