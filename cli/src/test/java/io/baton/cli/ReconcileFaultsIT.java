@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * into an empty string, a changed value in a TOASTed column) are each found by one reconciler pass
  * and reported by row and column, through the spec's table and column renames; {@code baton
  * reconcile --output json} prints the same and exits with 1 (0 before the faults), and {@code --repair}
- * mends exactly those rows, after which a pass is clean.
+ * mends exactly those rows, after which a pass is clean. In a table without a key, every surplus
+ * copy of a row on either side counts.
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class ReconcileFaultsIT {
@@ -136,6 +137,45 @@ class ReconcileFaultsIT {
       System.setOut(old);
     }
     return code + " " + buf.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldCountEachSurplusCopyOfARowInATableWithoutAKey(EmbeddedEnvironment env) throws Exception {
+    Database source = Environments.source(env);
+    Database target = Environments.target(env);
+    String table = """
+        CREATE TABLE events (kind text, payload text);
+        ALTER TABLE events REPLICA IDENTITY FULL;
+        INSERT INTO events SELECT 'k' || (g %% 3), 'p' || (g %% 5) FROM generate_series(1, %d) g;
+        """;
+    exec(source, table.formatted(300));
+    exec(target, table.formatted(300));
+    MigrationSpec spec = new SpecLoader().parse("name: keyless\ntables:\n  - source: public.events\n", "keyless.yaml");
+    Map<TableInfo, RowTransform> tables = ReconcileCommand.tables(source, spec);
+    assertThat(Reconciler.compare(source, target, tables).get(0).equal()).isTrue();
+
+    // each (kind, payload) pair is there 20 times: one copy lost, one doubled, one changed
+    exec(target, """
+        DELETE FROM events WHERE ctid = (SELECT ctid FROM events WHERE kind = 'k0' AND payload = 'p0' LIMIT 1);
+        INSERT INTO events VALUES ('k1', 'p1');
+        UPDATE events SET payload = NULL WHERE ctid = (SELECT ctid FROM events WHERE kind = 'k2' AND payload = 'p2' LIMIT 1);
+        """);
+    TableComparison c = Reconciler.compare(source, target, tables).get(0);
+
+    assertThat(c.sourceRows()).isEqualTo(c.targetRows());
+    assertThat(c.mismatchedRows()).as("lost, doubled, and changed (one missing, one extra)").isEqualTo(4);
+    assertThat(c.differences()).extracting(RowDifference::kind, RowDifference::key).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple(Kind.MISSING_IN_TARGET, row("k0", "p0")),
+        org.assertj.core.groups.Tuple.tuple(Kind.EXTRA_IN_TARGET, row("k1", "p1")),
+        org.assertj.core.groups.Tuple.tuple(Kind.MISSING_IN_TARGET, row("k2", "p2")),
+        org.assertj.core.groups.Tuple.tuple(Kind.EXTRA_IN_TARGET, row("k2", null)));
+  }
+
+  private static Map<String, String> row(String kind, String payload) {
+    Map<String, String> r = new java.util.LinkedHashMap<>();
+    r.put("kind", kind);
+    r.put("payload", payload);
+    return r;
   }
 
   private static List<ColumnDifference> columnsOf(TableComparison c, String id) {

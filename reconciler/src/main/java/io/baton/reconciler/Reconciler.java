@@ -33,14 +33,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When a keyed table differs, {@link RowDiff} merges both sides' row hashes in key order to
  * count the mismatched rows and describe the first {@link #DESCRIBED_ROWS}: missing in target,
- * extra in target, or differing, with the columns and both values. For a table without a key the
- * mismatch is the difference in row counts (at least 1).
+ * extra in target, or differing, with the columns and both values. For a table without a key,
+ * {@link RowDiff#compareKeyless} compares the multisets of row hashes: each surplus copy of a row on
+ * either side counts, and the first {@link #DESCRIBED_KEYLESS_ROWS} are described by their values.
  */
 public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
   /** How many mismatched rows of a table are described. */
   public static final int DESCRIBED_ROWS = 100;
+
+  /** How many of a table without a key: each is found by a scan of the table. */
+  public static final int DESCRIBED_KEYLESS_ROWS = 10;
 
   private Reconciler() {}
 
@@ -78,7 +82,10 @@ public final class Reconciler {
         mismatched = diff.count();
         described = diff.described();
       } else {
-        mismatched = Math.max(1, Math.abs(sourceRows - targetRows));
+        RowDiff.Result diff = RowDiff.compareKeyless(kept.sourceSide(source, table), kept.targetSide(target, table, transform),
+            DESCRIBED_KEYLESS_ROWS);
+        mismatched = diff.count();
+        described = diff.described();
       }
     }
     TableComparison c = new TableComparison(table.name().toString(), transform.targetTable().toString(), sourceRows,

@@ -59,52 +59,143 @@ final class RowDiff {
    * in key order, to {@code each} while the sides are read.
    */
   static Result compare(Side source, Side target, int detailLimit, java.util.function.Consumer<RowDifference> each) {
+    return merge(source, target, RowDiff::open, (sr, tr, s, t) -> {
+      List<RowDifference> described = new ArrayList<>();
+      long count = 0;
+      boolean hasS = sr.next();
+      boolean hasT = tr.next();
+      while (hasS || hasT) {
+        int order = !hasS ? 1 : !hasT ? -1 : compareUtf8(sr.getString(1), tr.getString(1));
+        RowDifference.Kind kind = null;
+        ResultSet keyFrom = order <= 0 ? sr : tr;
+        if (order < 0) {
+          kind = RowDifference.Kind.MISSING_IN_TARGET;
+        } else if (order > 0) {
+          kind = RowDifference.Kind.EXTRA_IN_TARGET;
+        } else if (!sr.getString(2).equals(tr.getString(2))) {
+          kind = RowDifference.Kind.DIFFERING;
+        }
+        if (kind != null) {
+          count++;
+          each.accept(new RowDifference(kind, keyValues(keyFrom, source.key()), List.of()));
+          if (described.size() < detailLimit) {
+            described.add(describe(kind, keyValues(keyFrom, source.key()), s, t, source, target));
+          }
+        }
+        if (order <= 0) {
+          hasS = sr.next();
+        }
+        if (order >= 0) {
+          hasT = tr.next();
+        }
+      }
+      return new Result(count, described);
+    });
+  }
+
+  /** One merge of both sides' ordered rows; the connections are open for lookups. */
+  private interface Merge {
+    Result run(ResultSet source, ResultSet target, Connection s, Connection t) throws SQLException;
+  }
+
+  /**
+   * Opens both sides (each in its own read transaction, the source's query started in the
+   * background so that both servers work at once) and runs the merge.
+   */
+  private static Result merge(Side source, Side target, java.util.function.BiFunction<Statement, Side, ResultSet> open,
+      Merge merge) {
     try (Connection s = source.db().connect(); Connection t = target.db().connect()) {
       s.setAutoCommit(false);
       t.setAutoCommit(false);
       try (Statement ss = s.createStatement(); Statement ts = t.createStatement()) {
         ss.setFetchSize(10_000);
         ts.setFetchSize(10_000);
-        CompletableFuture<ResultSet> sourceRows = CompletableFuture.supplyAsync(() -> open(ss, source));
-        ResultSet tr = open(ts, target);
-        ResultSet sr = sourceRows.join();
-        List<RowDifference> described = new ArrayList<>();
-        long count = 0;
-        boolean hasS = sr.next();
-        boolean hasT = tr.next();
-        while (hasS || hasT) {
-          int order = !hasS ? 1 : !hasT ? -1 : compareUtf8(sr.getString(1), tr.getString(1));
-          RowDifference.Kind kind = null;
-          ResultSet keyFrom = order <= 0 ? sr : tr;
-          if (order < 0) {
-            kind = RowDifference.Kind.MISSING_IN_TARGET;
-          } else if (order > 0) {
-            kind = RowDifference.Kind.EXTRA_IN_TARGET;
-          } else if (!sr.getString(2).equals(tr.getString(2))) {
-            kind = RowDifference.Kind.DIFFERING;
-          }
-          if (kind != null) {
-            count++;
-            each.accept(new RowDifference(kind, keyValues(keyFrom, source.key()), List.of()));
-            if (described.size() < detailLimit) {
-              described.add(describe(kind, keyValues(keyFrom, source.key()), s, t, source, target));
-            }
-          }
-          if (order <= 0) {
-            hasS = sr.next();
-          }
-          if (order >= 0) {
-            hasT = tr.next();
-          }
-        }
+        CompletableFuture<ResultSet> sourceRows = CompletableFuture.supplyAsync(() -> open.apply(ss, source));
+        ResultSet tr = open.apply(ts, target);
+        Result result = merge.run(sourceRows.join(), tr, s, t);
         s.commit();
         t.commit();
-        return new Result(count, described);
+        return result;
       }
     } catch (SQLException e) {
       throw PgErrors.classify("comparing the rows of " + source.table() + " and " + target.table(), e);
     } catch (java.util.concurrent.CompletionException e) {
       throw e.getCause() instanceof BatonException b ? b : new BatonException(e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /**
+   * For a table without a key, whose rows have no identity but their values: compares both sides'
+   * multisets of row hashes, merged in hash order ({@code GROUP BY} on each side, so memory does
+   * not grow with the table). Each copy of a row that one side has more often than the other counts
+   * once: a lost duplicate is one row missing in target, a changed row one missing and one extra.
+   * The first {@code detailLimit} are described with the row itself as their key (each read with a
+   * scan of the table, so keep the limit small).
+   *
+   * @param source the source side ({@link Side#key()} unused)
+   * @param target the target side
+   * @param detailLimit how many differences to describe
+   * @return the count and the first differences, in hash order
+   * @throws BatonException when a side cannot be read
+   */
+  static Result compareKeyless(Side source, Side target, int detailLimit) {
+    return merge(source, target, RowDiff::openCounts, (sr, tr, s, t) -> {
+      List<RowDifference> described = new ArrayList<>();
+      long count = 0;
+      boolean hasS = sr.next();
+      boolean hasT = tr.next();
+      while (hasS || hasT) {
+        int order = !hasS ? 1 : !hasT ? -1 : Long.compare(sr.getLong(1), tr.getLong(1));
+        long hash = order <= 0 ? sr.getLong(1) : tr.getLong(1);
+        long surplus = (order <= 0 ? sr.getLong(2) : 0) - (order >= 0 ? tr.getLong(2) : 0);
+        count += Math.abs(surplus);
+        RowDifference.Kind kind = surplus > 0 ? RowDifference.Kind.MISSING_IN_TARGET : RowDifference.Kind.EXTRA_IN_TARGET;
+        Side from = surplus > 0 ? source : target;
+        Connection on = surplus > 0 ? s : t;
+        for (long i = 0; i < Math.abs(surplus) && described.size() < detailLimit; i++) {
+          described.add(new RowDifference(kind, rowByHash(on, from, source.columns(), hash), List.of()));
+        }
+        if (order <= 0) {
+          hasS = sr.next();
+        }
+        if (order >= 0) {
+          hasT = tr.next();
+        }
+      }
+      return new Result(count, described);
+    });
+  }
+
+  /** Columns: 1 a row hash, 2 how many rows have it; in hash order. */
+  private static ResultSet openCounts(Statement st, Side side) {
+    String sql = "SELECT h, count(*) FROM (SELECT " + RowChecksum.sqlRowHash(side.columns()) + " AS h FROM "
+        + side.table().quoted() + ") rows GROUP BY h ORDER BY h";
+    try {
+      return st.executeQuery(sql);
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the row hashes of " + side.table() + " on " + side.db(), e);
+    }
+  }
+
+  /** @return one row with this hash, column (by the names given, in order) to text value */
+  private static Map<String, String> rowByHash(Connection c, Side side, List<String> names, long hash) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (int i = 0; i < side.columns().size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(Sql.ident(side.columns().get(i))).append("::text");
+    }
+    sql.append(" FROM ").append(side.table().quoted()).append(" WHERE ").append(RowChecksum.sqlRowHash(side.columns()))
+        .append(" = ? LIMIT 1");
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      ps.setLong(1, hash);
+      try (ResultSet rs = ps.executeQuery()) {
+        Map<String, String> row = new LinkedHashMap<>();
+        if (rs.next()) {
+          for (int i = 0; i < names.size(); i++) {
+            row.put(names.get(i), cut(rs.getString(i + 1), 0));
+          }
+        }
+        return row;
+      }
     }
   }
 

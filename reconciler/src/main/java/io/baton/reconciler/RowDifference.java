@@ -7,7 +7,8 @@ import java.util.Map;
  * One row where the target differs from spec(source).
  *
  * @param kind what is wrong
- * @param key the row's primary key on the source, column to text value, in key order
+ * @param key the row's primary key on the source, column to text value, in key order; for a table
+ *     without a primary key, the whole row (its values are its only identity), long values cut
  * @param columns for {@link Kind#DIFFERING}, the columns whose values differ (source names), in
  *     column order; empty for the other kinds
  */

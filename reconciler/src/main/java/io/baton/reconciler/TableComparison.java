@@ -12,8 +12,8 @@ package io.baton.reconciler;
  * @param mismatchedRows rows missing, extra or different on the target; 0 when equal
  * @param millis time the comparison took
  * @param differences the first of the mismatched rows, described (at most
- *     {@link Reconciler#DESCRIBED_ROWS}, in key order); empty when equal, and for tables without a
- *     primary key, whose rows have no identity to report
+ *     {@link Reconciler#DESCRIBED_ROWS} in key order, or {@link Reconciler#DESCRIBED_KEYLESS_ROWS}
+ *     for a table without a primary key); empty when equal
  */
 public record TableComparison(String source, String target, long sourceRows, long targetRows,
     String sourceChecksum, String targetChecksum, long mismatchedRows, long millis, java.util.List<RowDifference> differences) {
