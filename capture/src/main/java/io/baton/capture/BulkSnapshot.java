@@ -9,6 +9,7 @@ import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
 import io.baton.spec.RowTransform;
 import io.baton.spec.SnapshotSettings;
+import io.baton.state.ChunkPlanner;
 import io.baton.state.SnapshotChunk;
 import io.baton.state.SnapshotJournal;
 import java.sql.Connection;
@@ -75,7 +76,7 @@ public final class BulkSnapshot {
       importSnapshot(conn, snapshotName);
       List<SnapshotJournal.TablePlan> out = new ArrayList<>();
       for (var t : tables.entrySet()) {
-        SnapshotJournal.TablePlan p = ChunkPlanner.plan(conn, t.getKey(), t.getValue().targetTable(), settings);
+        SnapshotJournal.TablePlan p = ChunkPlanner.plan(conn, t.getKey(), t.getValue().targetTable(), settings.chunkBytes());
         LOG.info("snapshot plan {}: {} chunk(s) of {}, about {} rows", t.getKey().name(), p.chunks().size(),
             p.chunks().get(0).kind(), p.estimatedRows());
         out.add(p);

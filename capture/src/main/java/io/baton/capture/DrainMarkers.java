@@ -37,7 +37,17 @@ public final class DrainMarkers {
    * @return the marker
    */
   public static Marker emit(Connection conn) {
-    String id = UUID.randomUUID().toString();
+    return emit(conn, UUID.randomUUID().toString());
+  }
+
+  /**
+   * Writes a marker with a given id, in its own transaction.
+   *
+   * @param conn an auto-commit connection to the captured database
+   * @param id the marker's id, unique
+   * @return the marker
+   */
+  public static Marker emit(Connection conn, String id) {
     try (PreparedStatement ps = conn.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
       ps.setString(1, PREFIX);
       ps.setString(2, id);

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
     description = "Zero-downtime PostgreSQL migrations: COPY snapshot, CDC through Kafka, verified cutover and rollback.",
-    subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class, BatonCli.Run.class, BatonCli.Reconcile.class},
+    subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class, BatonCli.Run.class, BatonCli.Reconcile.class,
+        BatonCli.Report.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every check passed", "1:a check failed (see the summary)", "2:bad input", "3:environment not usable"})
 public final class BatonCli implements Callable<Integer> {
@@ -247,6 +248,34 @@ public final class BatonCli implements Callable<Integer> {
       return ReconcileCommand.run(migration.spec(), migration.source(), migration.target(), output, repair, System.out);
     }
   }
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = {"Write the validation report of a migration: per table, source and target row counts, the variance"
+          + " the spec explains (quarantine, filters) and the variance found, checksums, the checks the spec declares"
+          + " (aggregates per group, a random sample), rows of the target whose foreign key has no parent, and the live"
+          + " verifier's last clean pass; and the verdict, VALIDATED or FAILED.", "",
+          "The counts and checksums come from one full pass run now: run it while the stream is stopped or caught up"
+          + " with no writes (under load, changes not yet applied show as differences).", "",
+          "Passwords come from the environment: BATON_SOURCE_PASSWORD and BATON_TARGET_PASSWORD.",
+          "Exits with 0 when VALIDATED, 1 when FAILED.", ""},
+      footer = {"", "Example:", "  baton report --spec shop.yaml --source postgresql://app@10.0.0.5:5432/shop"
+          + " --target postgresql://app@10.0.0.9:5432/shop --markdown report.md --json report.json"})
+  static final class Report implements Callable<Integer> {
+    @CommandLine.Mixin
+    MigrationOptions migration = new MigrationOptions();
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the report as Markdown to FILE"
+        + " (without --markdown and --json, it goes to standard output).")
+    Path markdown;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON to FILE.")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+      return ReportCommand.run(migration.spec(), migration.source(), migration.target(), markdown, json, System.out);
+    }
+  }
+
 
   /** Options shared by demo and rehearse, and the run that reports the summary. */
   static final class RunOptionsMixin {

@@ -18,6 +18,8 @@ import io.baton.pg.ReplicaRole;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
 import io.baton.pg.UserTypes;
+import io.baton.reconciler.ContinuousVerifier;
+import io.baton.reconciler.LiveVerifier;
 import io.baton.reconciler.Reconciler;
 import io.baton.reconciler.TableComparison;
 import io.baton.sink.CopyLoader;
@@ -35,6 +37,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -62,6 +65,7 @@ final class Migration implements AutoCloseable {
   private Map<TableInfo, RowTransform> reverseTables;
   private ReplicationPipeline forward;
   private ReplicationPipeline reverse;
+  private ContinuousVerifier verifier;
   private volatile SnapshotProgress progress;
   private long snapshotRows;
   private long snapshotMillis;
@@ -318,6 +322,7 @@ final class Migration implements AutoCloseable {
 
   /** Stops the forward pipeline without dropping its slot, as a crash would. */
   synchronized void stopStreaming() {
+    stopVerifying();
     if (forward != null) {
       streamedEvents += forward.capturedEvents();
       forward.close();
@@ -333,6 +338,7 @@ final class Migration implements AutoCloseable {
    * @return what the switch measured
    */
   Switchover.Result cutover() {
+    stopVerifying();
     journal.transition(MigrationState.CUTTING_OVER, "operator", null);
     String rev = reverseName();
     Switchover.Result r;
@@ -360,6 +366,7 @@ final class Migration implements AutoCloseable {
    * @return what the switch measured
    */
   Switchover.Result rollback() {
+    stopVerifying();
     journal.transition(MigrationState.ROLLING_BACK, "operator", null);
     Switchover.Result r;
     try {
@@ -401,6 +408,70 @@ final class Migration implements AutoCloseable {
   List<TableComparison> verify() {
     catchUp();
     return Reconciler.compare(source, target, forwardTables);
+  }
+
+  /**
+   * Compares spec(origin) with the destination of the direction that runs now, while clients go on
+   * writing: chunk by chunk, each chunk's destination side read with the table's apply held at the
+   * edge of the snapshot its origin side was read in ({@link LiveVerifier}).
+   *
+   * @param settings chunk size, rechecks and timeouts
+   * @return one comparison per table, source to target (after a cutover the reverse direction is
+   *     compared and the results {@link TableComparison#mirrored() mirrored})
+   * @throws BatonException when no direction runs, a side cannot be read or the apply cannot be held
+   * @throws InterruptedException when interrupted
+   */
+  List<TableComparison> verifyLive(LiveVerifier.Settings settings) throws InterruptedException {
+    Direction d = direction();
+    List<TableComparison> out = new ArrayList<>();
+    try (LiveVerifier live = new LiveVerifier(d.origin(), d.destination(), d.pipeline(), settings)) {
+      for (Map.Entry<TableInfo, RowTransform> t : d.tables().entrySet()) {
+        TableComparison c = live.verify(t.getKey(), t.getValue(), LiveVerifier.Pacer.NONE);
+        out.add(d.origin() == source ? c : c.mirrored());
+      }
+    }
+    return out;
+  }
+
+  /** The direction that runs now: its pipeline, where it reads, where it writes, and its tables. */
+  private record Direction(ReplicationPipeline pipeline, Database origin, Database destination,
+      Map<TableInfo, RowTransform> tables) {}
+
+  private synchronized Direction direction() {
+    if (forward != null) {
+      return new Direction(forward, source, target, forwardTables);
+    }
+    if (reverse != null) {
+      return new Direction(reverse, target, source, reverseTables());
+    }
+    throw new BatonException("migration " + spec.name() + " is not streaming: nothing to verify live");
+  }
+
+  /**
+   * Starts live verification in the background ({@link ContinuousVerifier}, spec section
+   * {@code verify}) over the direction that runs now; it stops before any switch and with the
+   * stream. Does nothing when it already runs.
+   *
+   * @throws BatonException when no direction runs
+   */
+  synchronized void startVerifying() {
+    if (verifier == null) {
+      Direction d = direction();
+      verifier = ContinuousVerifier.start(spec.name(), d.origin(), d.destination(), target, d.pipeline(), d.tables(),
+          spec.verify(), d.pipeline()::lastBatchLagMs);
+    }
+  }
+
+  /** @return the running live verifier, or null */
+  synchronized ContinuousVerifier verifier() {
+    return verifier;
+  }
+
+  private synchronized void stopVerifying() {
+    if (verifier != null) {
+      verifier.close();
+      verifier = null;
+    }
   }
 
   /** @return the traffic router */
@@ -490,6 +561,7 @@ final class Migration implements AutoCloseable {
   @Override
   public void close() {
     try {
+      stopVerifying();
       if (forward != null) {
         streamedEvents += forward.capturedEvents();
         forward.close();

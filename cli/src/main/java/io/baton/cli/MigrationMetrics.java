@@ -5,6 +5,8 @@ import io.baton.BatonException;
 import io.baton.capture.SnapshotProgress;
 import io.baton.cutover.MigrationState;
 import io.baton.pg.TableName;
+import io.baton.reconciler.ContinuousVerifier;
+import io.baton.reconciler.VerifyResults;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.TableMapping;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -114,7 +116,25 @@ final class MigrationMetrics implements AutoCloseable {
           SnapshotProgress::rowsPerSecond);
       snapshotGauge(registry, "baton.snapshot.eta.seconds", "estimated seconds left: -1 unknown, 0 done", migration,
           table, SnapshotProgress::etaSeconds);
+      verifyGauge(registry, "baton.verify.mismatched.rows", "rows found different by the last live verification pass;"
+          + " NaN before the first", migration, table, r -> r.mismatchedRows());
+      verifyGauge(registry, "baton.verify.last.clean.pass.timestamp.seconds", "end of the last live verification pass"
+          + " without a difference, seconds since the epoch; 0 for never", migration, table, r -> r.lastCleanPassAtMs() / 1000.0);
+      verifyGauge(registry, "baton.verify.passes", "live verification passes over the table", migration, table,
+          r -> r.passes());
     }
+    FunctionCounter.builder("baton.verify.rows", migration, m -> ifVerifying(m, v -> v.rowsVerified(), 0))
+        .description("source rows compared by live verification (restarts with it)").register(registry);
+    Gauge.builder("baton.verify.rows.per.second", migration, m -> ifVerifying(m, ContinuousVerifier::rowsPerSecond, 0))
+        .description("source rows compared per second over the last full live verification pass").register(registry);
+    Gauge.builder("baton.verify.backing.off", migration, m -> ifVerifying(m, v -> v.backingOff() ? 1 : 0, 0))
+        .description("1 while live verification waits for the apply lag to come down").register(registry);
+    Gauge.builder("baton.verify.last.clean.full.pass.timestamp.seconds", migration,
+        m -> ifVerifying(m, v -> v.lastCleanFullPassAtMs() / 1000.0, 0))
+        .description("every table has passed clean since then (the oldest of their last clean passes), seconds since"
+            + " the epoch; 0 while a table has not").register(registry);
+    Gauge.builder("baton.verify.mismatch.ratio", migration, m -> ifVerifying(m, ContinuousVerifier::mismatchRatio, 0))
+        .description("rows found different over rows compared, in the tables' last live passes").register(registry);
     FunctionCounter.builder("baton.stream.captured.changes", migration, m -> m.streamedEvents())
         .description("row changes captured into Kafka").register(registry);
     FunctionCounter.builder("baton.stream.applied.changes", migration, m -> m.appliedEvents())
@@ -137,6 +157,20 @@ final class MigrationMetrics implements AutoCloseable {
       }
       return p.tables().stream().filter(x -> x.table().equals(table)).findFirst().map(x -> (double) value.of(p, x)).orElse(0.0);
     };
+    Gauge.builder(name, migration, read).tag("table", table.toString()).description(description).register(registry);
+  }
+
+  private static double ifVerifying(Migration m, ToDoubleFunction<ContinuousVerifier> read, double otherwise) {
+    ContinuousVerifier v = m.verifier();
+    return v == null ? otherwise : read.applyAsDouble(v);
+  }
+
+  private static void verifyGauge(PrometheusMeterRegistry registry, String name, String description, Migration migration,
+      TableName table, ToDoubleFunction<VerifyResults.TableResult> value) {
+    ToDoubleFunction<Migration> read = m -> ifVerifying(m, v -> {
+      VerifyResults.TableResult r = v.results().get(table.toString());
+      return r == null ? Double.NaN : value.applyAsDouble(r);
+    }, Double.NaN);
     Gauge.builder(name, migration, read).tag("table", table.toString()).description(description).register(registry);
   }
 

@@ -11,6 +11,8 @@ import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
 import io.baton.reconciler.Reconciler;
 import io.baton.reconciler.ReferentialCheck;
+import io.baton.reconciler.CheckResult;
+import io.baton.reconciler.ComparisonJson;
 import io.baton.reconciler.TableComparison;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.RowTransform;
@@ -43,7 +45,8 @@ final class ReconcileCommand {
    * @param target the target database
    * @param output text or json
    * @param out where to print
-   * @return {@link BatonCli#OK} when every table is equal and every foreign key holds,
+   * @return {@link BatonCli#OK} when every table is equal, every declared check passes and every
+   *     foreign key holds,
    *     {@link BatonCli#CHECK_FAILED} otherwise
    * @throws io.baton.BatonException when a database cannot be read or a spec table is missing
    */
@@ -83,6 +86,7 @@ final class ReconcileCommand {
         tables.values().stream().map(RowTransform::targetTable).toList());
     boolean orphans = keys.stream().anyMatch(k -> k.rows() > 0);
     boolean equal = pass.stream().allMatch(TableComparison::equal);
+    boolean checked = pass.stream().allMatch(TableComparison::passed);
     if (output == Output.json) {
       out.println(json(pass, equal, keys, repair ? repaired : null));
     } else {
@@ -94,14 +98,20 @@ final class ReconcileCommand {
         if (c.mismatchedRows() > c.differences().size() && !c.differences().isEmpty()) {
           out.printf("  ... and %d more%n", c.mismatchedRows() - c.differences().size());
         }
+        for (CheckResult k : c.checks()) {
+          out.printf("  check %s: %s%n", k.name(), k.passed() ? "passed, " + k.compared() + " compared"
+              : k.differing() + " of " + k.compared() + " differ");
+          k.details().forEach(d -> out.println("    " + d));
+        }
       }
       for (ReferentialCheck.ForeignKey k : keys) {
         out.printf("foreign key %s of %s: %s%n", k.constraint(), k.child(), k.rows() == 0 ? "every row has its parent"
             : k.rows() + " rows whose " + k.columns() + " has no parent in " + k.parent() + ", such as " + k.sample());
       }
-      out.println(equal && !orphans ? "equal" : equal ? "EQUAL, BUT ROWS WITHOUT PARENT" : "DIFFERENT");
+      out.println(!equal ? "DIFFERENT" : orphans ? "EQUAL, BUT ROWS WITHOUT PARENT"
+          : !checked ? "EQUAL, BUT DECLARED CHECKS FAILED" : "equal");
     }
-    return equal && !orphans ? BatonCli.OK : BatonCli.CHECK_FAILED;
+    return equal && checked && !orphans ? BatonCli.OK : BatonCli.CHECK_FAILED;
   }
 
   /**
@@ -134,12 +144,7 @@ final class ReconcileCommand {
     ArrayNode tables = root.putArray("tables");
     pass.forEach(c -> ComparisonJson.put(tables.addObject(), c));
     ArrayNode fks = root.putArray("foreign_keys");
-    for (ReferentialCheck.ForeignKey k : keys) {
-      ObjectNode n = fks.addObject().put("constraint", k.constraint()).put("child", k.child().toString())
-          .put("parent", k.parent().toString()).put("orphan_rows", k.rows());
-      k.columns().forEach(n.putArray("columns")::add);
-      k.sample().forEach(n.putArray("sample")::add);
-    }
+    keys.forEach(k -> ComparisonJson.putForeignKey(fks.addObject(), k));
     try {
       return mapper.writeValueAsString(root);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -4,9 +4,11 @@ import io.baton.BatonException;
 import io.baton.capture.ChangeCapture;
 import io.baton.capture.DrainMarkers;
 import io.baton.cutover.Replication;
+import io.baton.event.ApplyHolds;
 import io.baton.event.Topics;
 import io.baton.pg.Database;
 import io.baton.pg.TableInfo;
+import io.baton.pg.TableName;
 import io.baton.spec.ApplySettings;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.RowTransform;
@@ -24,7 +26,7 @@ import java.util.Map;
  * One direction of replication, all stages in this process: capture (Debezium on a slot of the
  * origin) → Kafka → transform (Kafka Streams) → Kafka → sink (into the destination).
  */
-public final class ReplicationPipeline implements Replication {
+public final class ReplicationPipeline implements Replication, ApplyHolds {
   private final String name;
   private final Database origin;
   private final ChangeCapture capture;
@@ -116,6 +118,21 @@ public final class ReplicationPipeline implements Replication {
         throw new BatonException("interrupted while draining " + name, e);
       }
     }
+  }
+
+  /**
+   * Pauses one table's apply for a comparison at the edge of a snapshot of the origin; the drain
+   * marker that bounds the hold goes into the origin.
+   */
+  @Override
+  public ApplyHolds.Hold hold(TableName targetTable) {
+    return sink.hold(targetTable, markerId -> {
+      try (Connection c = origin.connect()) {
+        DrainMarkers.emit(c, markerId);
+      } catch (SQLException e) {
+        throw new BatonException("hold " + targetTable + ": " + e.getMessage(), e, true);
+      }
+    });
   }
 
   /** @throws BatonException when a stage stopped on an error */

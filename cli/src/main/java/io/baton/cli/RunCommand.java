@@ -3,6 +3,8 @@ package io.baton.cli;
 import io.baton.BatonException;
 import io.baton.cutover.TrafficRouter;
 import io.baton.pg.Database;
+import io.baton.reconciler.ContinuousVerifier;
+import io.baton.reconciler.VerifyResults;
 import io.baton.spec.MigrationSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,11 +53,15 @@ final class RunCommand {
     try {
       migration.start();
       LOG.info("migration {} is {}: streaming until stopped", spec.name(), migration.state());
+      if (spec.verify().continuous()) {
+        migration.startVerifying();
+      }
       long nextStatus = System.nanoTime() + statusEvery.toNanos();
       while (!stop.await(1, TimeUnit.SECONDS)) {
         migration.checkHealthy();
         if (System.nanoTime() >= nextStatus) {
-          LOG.info("migration {}: {} changes applied since start", spec.name(), migration.appliedEvents());
+          LOG.info("migration {}: {} changes applied since start{}", spec.name(), migration.appliedEvents(),
+              verifyStatus(migration.verifier()));
           nextStatus = System.nanoTime() + statusEvery.toNanos();
         }
       }
@@ -71,6 +77,17 @@ final class RunCommand {
       }
       stopped.countDown();
     }
+  }
+
+  /** @return a few words on live verification for the status line, empty when it does not run */
+  private static String verifyStatus(ContinuousVerifier v) {
+    if (v == null) {
+      return "";
+    }
+    long clean = v.results().values().stream().filter(VerifyResults.TableResult::clean).count();
+    long mismatched = v.results().values().stream().mapToLong(VerifyResults.TableResult::mismatchedRows).sum();
+    return String.format("; live verify: %,d rows compared, %d of %d tables clean in their last pass, %,d rows differ%s",
+        v.rowsVerified(), clean, v.tables().size(), mismatched, v.backingOff() ? " (backing off: apply lags)" : "");
   }
 
   /** Refuses every switch: {@code baton run} streams, it does not cut over. */

@@ -89,10 +89,10 @@ class CrashIT {
         Awaitility.await("a chunk copied in run " + run).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
             .until(() -> chunksDone(target) > before || !p.isAlive());
         if (run == 1) {
-          String metrics = scrape(run);
-          assertThat(metric(metrics, "baton_migration_state{state=\"SNAPSHOTTING\"}")).as(metrics).isEqualTo(1);
-          assertThat(metric(metrics, "baton_snapshot_rows{table=\"public.accounts\"}")).as(metrics).isPositive();
-          assertThat(metric(metrics, "baton_snapshot_chunks{table=\"public.accounts\"}")).as(metrics).isGreaterThan(1);
+          String metrics = MetricsPage.scrape(metricsPort, "run " + run);
+          assertThat(MetricsPage.value(metrics, "baton_migration_state{state=\"SNAPSHOTTING\"}")).as(metrics).isEqualTo(1);
+          assertThat(MetricsPage.value(metrics, "baton_snapshot_rows{table=\"public.accounts\"}")).as(metrics).isPositive();
+          assertThat(MetricsPage.value(metrics, "baton_snapshot_chunks{table=\"public.accounts\"}")).as(metrics).isGreaterThan(1);
         }
         Thread.sleep(random.nextInt(500));
         kill(baton);
@@ -109,9 +109,9 @@ class CrashIT {
         if (streamKills == 0) {
           int r = run;
           Awaitility.await("applied changes counted").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            String metrics = scrape(r);
-            assertThat(metric(metrics, "baton_migration_state{state=\"STREAMING\"}")).as(metrics).isEqualTo(1);
-            assertThat(metric(metrics, "baton_stream_applied_changes_total")).as(metrics).isPositive();
+            String metrics = MetricsPage.scrape(metricsPort, "run " + r);
+            assertThat(MetricsPage.value(metrics, "baton_migration_state{state=\"STREAMING\"}")).as(metrics).isEqualTo(1);
+            assertThat(MetricsPage.value(metrics, "baton_stream_applied_changes_total")).as(metrics).isPositive();
           });
         }
         Thread.sleep(random.nextInt(2000));
@@ -155,25 +155,6 @@ class CrashIT {
         "--kafka", env.kafka().bootstrapServers(), "--work-dir", work.resolve("state").toString(),
         "--metrics", "127.0.0.1:" + metricsPort));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(run).toFile()).start();
-  }
-
-  /** @return the running child's metrics page */
-  private String scrape(int run) throws Exception {
-    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("GET /metrics of run %d", run).isEqualTo(200);
-    return r.body();
-  }
-
-  /** @return the value of the sample named exactly {@code series} (name and labels), or -1 when absent */
-  private static double metric(String page, String series) {
-    for (String line : page.split("\n")) {
-      if (line.startsWith(series + " ")) {
-        return Double.parseDouble(line.substring(series.length() + 1).trim());
-      }
-    }
-    return -1;
   }
 
   private static Path log(int run) {

@@ -7,6 +7,7 @@ import io.baton.embedded.EmbeddedEnvironment;
 import io.baton.embedded.EmbeddedEnvironmentExtension;
 import io.baton.pg.Database;
 import io.baton.pg.TableInfo;
+import io.baton.reconciler.CheckResult;
 import io.baton.reconciler.Reconciler;
 import io.baton.reconciler.RowDifference;
 import io.baton.reconciler.RowDifference.ColumnDifference;
@@ -51,6 +52,22 @@ class ReconcileFaultsIT {
       INSERT INTO %s SELECT g, g, CASE WHEN g %% 2 = 0 THEN 'even' END,
         (SELECT string_agg(md5((g * 1000 + i)::text), '') FROM generate_series(1, 200) i)
         FROM generate_series(1, 1000) g;
+      """;
+
+  private static final String DECLARED = """
+      name: declared
+      tables:
+        - source: public.orders
+          target: public.sales
+          columns:
+            total: { rename: amount }
+          checks:
+            aggregates:
+              - groupBy: [region]
+                sum: [total]
+                max: [placed]
+              - sum: [total]
+            sampleRows: 500
       """;
 
   @TempDir
@@ -169,6 +186,51 @@ class ReconcileFaultsIT {
         org.assertj.core.groups.Tuple.tuple(Kind.EXTRA_IN_TARGET, row("k1", "p1")),
         org.assertj.core.groups.Tuple.tuple(Kind.MISSING_IN_TARGET, row("k2", "p2")),
         org.assertj.core.groups.Tuple.tuple(Kind.EXTRA_IN_TARGET, row("k2", null)));
+  }
+
+  @Test
+  void shouldRunTheChecksTheSpecDeclares(EmbeddedEnvironment env) throws Exception {
+    Database source = Environments.source(env);
+    Database target = Environments.target(env);
+    String table = """
+        CREATE TABLE %s (id int PRIMARY KEY, region text, %s numeric(10,2), placed date);
+        INSERT INTO %s SELECT g, 'r' || (g %% 4), g / 4.0, DATE '2026-01-01' + g FROM generate_series(1, 500) g;
+        """;
+    exec(source, table.formatted("orders", "total", "orders"));
+    exec(target, table.formatted("sales", "amount", "sales"));
+    MigrationSpec spec = new SpecLoader().parse(DECLARED, "declared.yaml");
+    Map<TableInfo, RowTransform> tables = ReconcileCommand.tables(source, spec);
+    assertThat(Reconciler.compare(source, target, tables).get(0).checks())
+        .extracting(CheckResult::name, CheckResult::passed, CheckResult::compared).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("count, sum(total), max(placed) by region", true, 4L),
+            org.assertj.core.groups.Tuple.tuple("count, sum(total) of the whole table", true, 1L),
+            org.assertj.core.groups.Tuple.tuple("sample of 500 rows", true, 500L));
+
+    Path specFile = Files.writeString(work.resolve("declared.yaml"), DECLARED);
+    String[] report = {"report", "--spec", specFile.toString(), "--source", source.toString(), "--target", target.toString(),
+        "--markdown", work.resolve("report.md").toString(), "--json", work.resolve("report.json").toString()};
+    assertThat(stdoutOf(report)).isEqualTo("0 ");
+    assertThat(Files.readString(work.resolve("report.md"))).contains("Status: **VALIDATED**")
+        .contains("| public.orders → public.sales | 500 | 500 | 0 | 0 | equal | 0 | 3 of 3 passed | 0 | never | passed |");
+
+    exec(target, "UPDATE sales SET amount = amount + 1 WHERE id = 42; DELETE FROM sales WHERE region = 'r3'");
+    assertThat(stdoutOf(report)).isEqualTo("1 ");
+    JsonNode failed = new ObjectMapper().readTree(work.resolve("report.json").toFile());
+    assertThat(failed.get("status").asText()).isEqualTo("FAILED");
+    assertThat(failed.get("tables").get(0).get("actual_variance").asLong()).isEqualTo(125);
+    assertThat(failed.get("tables").get(0).get("checks").get(0).get("details").get(1).asText())
+        .isEqualTo("group (r3) only on the source (count 125)");
+    TableComparison c = Reconciler.compare(source, target, tables).get(0);
+    assertThat(c.passed()).isFalse();
+    assertThat(c.checks().get(0).differing()).isEqualTo(2);
+    assertThat(c.checks().get(0).details()).containsExactly(
+        "group (r2): sum(total) 7812.50 on the source, 7813.50 on the target",
+        "group (r3) only on the source (count 125)");
+    assertThat(c.checks().get(1).details()).singleElement().asString().startsWith("group (): count 500 on the source, 375");
+    CheckResult sample = c.checks().get(2);
+    assertThat(sample.differing()).isEqualTo(126);
+    assertThat(sample.details()).hasSize(10).allSatisfy(d -> assertThat(d).matches(
+        "key \\{id=\\d+}: missing in target|key \\{id=42}: total '10.50' on the source, '11.50' on the target"));
   }
 
   private static Map<String, String> row(String kind, String payload) {

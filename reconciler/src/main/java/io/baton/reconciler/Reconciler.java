@@ -8,9 +8,7 @@ import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
 import io.baton.spec.RowTransform;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,17 +63,17 @@ public final class Reconciler {
 
   private static TableComparison compareTable(Database source, Database target, TableInfo table, RowTransform transform) {
     long start = System.nanoTime();
-    Kept kept = Kept.of(table, transform);
+    KeptColumns kept = KeptColumns.of(table, transform);
     List<String> sourceCols = kept.source();
     List<String> targetCols = kept.target();
-    CompletableFuture<String[]> s = CompletableFuture.supplyAsync(() -> summary(source, table.name(), sourceCols));
-    String[] t = summary(target, transform.targetTable(), targetCols);
-    String[] sv = join(s);
-    long sourceRows = Long.parseLong(sv[0]);
-    long targetRows = Long.parseLong(t[0]);
+    CompletableFuture<RowSummary> s = CompletableFuture.supplyAsync(() -> summary(source, table.name(), sourceCols));
+    RowSummary t = summary(target, transform.targetTable(), targetCols);
+    RowSummary sv = join(s);
+    long sourceRows = sv.rows();
+    long targetRows = t.rows();
     long mismatched = 0;
     List<RowDifference> described = List.of();
-    if (sourceRows != targetRows || !sv[1].equals(t[1])) {
+    if (!sv.equals(t)) {
       if (table.hasPrimaryKey()) {
         RowDiff.Result diff = RowDiff.compare(kept.sourceSide(source, table), kept.targetSide(target, table, transform),
             DESCRIBED_ROWS);
@@ -88,8 +86,10 @@ public final class Reconciler {
         described = diff.described();
       }
     }
+    List<CheckResult> checks = transform.checks().isEmpty() ? List.of() : declaredChecks(source, target, table, transform);
     TableComparison c = new TableComparison(table.name().toString(), transform.targetTable().toString(), sourceRows,
-        targetRows, sv[1], t[1], mismatched, (System.nanoTime() - start) / 1_000_000, described);
+        targetRows, sv.checksum().toString(), t.checksum().toString(), mismatched, (System.nanoTime() - start) / 1_000_000,
+        described, checks);
     LOG.info("reconcile {} -> {}: {} / {} rows, {}", c.source(), c.target(), sourceRows, targetRows,
         c.equal() ? "equal" : mismatched + " rows differ");
     described.stream().limit(10).forEach(d -> LOG.warn("reconcile {}: {}", c.source(), d));
@@ -114,38 +114,29 @@ public final class Reconciler {
     if (!table.hasPrimaryKey()) {
       throw new IllegalArgumentException(table.name() + " has no primary key: its rows cannot be told apart");
     }
-    Kept kept = Kept.of(table, transform);
+    KeptColumns kept = KeptColumns.of(table, transform);
     return RowDiff.compare(kept.sourceSide(source, table), kept.targetSide(target, table, transform), 0, each).count();
   }
 
-  /** The columns the spec keeps, by source and by target name, in the same order. */
-  private record Kept(List<String> source, List<String> target) {
-    static Kept of(TableInfo table, RowTransform transform) {
-      List<String> source = new ArrayList<>();
-      List<String> target = new ArrayList<>();
-      for (String c : table.columnNames()) {
-        transform.targetColumn(c).ifPresent(t -> {
-          source.add(c);
-          target.add(t);
-        });
-      }
-      return new Kept(source, target);
-    }
-
-    RowDiff.Side sourceSide(Database db, TableInfo table) {
-      return new RowDiff.Side(db, table.name(), table.primaryKey(), source);
-    }
-
-    RowDiff.Side targetSide(Database db, TableInfo table, RowTransform transform) {
-      return new RowDiff.Side(db, transform.targetTable(), transform.targetColumns(table.primaryKey()), target);
+  private static List<CheckResult> declaredChecks(Database source, Database target, TableInfo table, RowTransform transform) {
+    try (Connection s = source.connect(); Connection t = target.connect()) {
+      s.setAutoCommit(false);
+      t.setAutoCommit(false);
+      List<CheckResult> checks = DeclaredChecks.run(s, t, table, transform);
+      s.commit();
+      t.commit();
+      checks.stream().filter(k -> !k.passed())
+          .forEach(k -> LOG.warn("reconcile {}: check {} failed in {} of {}: {}", table.name(), k.name(), k.differing(),
+              k.compared(), k.details()));
+      return checks;
+    } catch (SQLException e) {
+      throw PgErrors.classify("running the declared checks of " + table.name(), e);
     }
   }
 
-  private static String[] summary(Database db, TableName table, List<String> cols) {
-    String sql = "SELECT " + RowChecksum.sqlSummary(cols) + " FROM " + table.quoted();
-    try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return new String[] {rs.getString(1), rs.getString(2)};
+  private static RowSummary summary(Database db, TableName table, List<String> cols) {
+    try (Connection c = db.connect()) {
+      return RowSummary.read(c, table, cols, "true");
     } catch (SQLException e) {
       throw PgErrors.classify("reconciling table " + table + " on " + db, e);
     }

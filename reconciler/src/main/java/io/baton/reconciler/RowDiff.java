@@ -32,8 +32,20 @@ import java.util.concurrent.CompletableFuture;
 final class RowDiff {
   private static final int MAX_VALUE_CHARS = 200;
 
-  /** One side of the comparison: a table and its columns, in the same order as the other side's. */
-  record Side(Database db, TableName table, List<String> key, List<String> columns) {}
+  /**
+   * One side of the comparison: a table and its columns, in the same order as the other side's.
+   *
+   * @param db the database
+   * @param table the table
+   * @param key its primary key columns (unused for a table without one)
+   * @param columns the compared columns
+   * @param where a SQL condition on the table's rows: only those are compared ({@code true} for all)
+   */
+  record Side(Database db, TableName table, List<String> key, List<String> columns, String where) {
+    Side(Database db, TableName table, List<String> key, List<String> columns) {
+      this(db, table, key, columns, "true");
+    }
+  }
 
   /**
    * @param count every differing row
@@ -59,7 +71,19 @@ final class RowDiff {
    * in key order, to {@code each} while the sides are read.
    */
   static Result compare(Side source, Side target, int detailLimit, java.util.function.Consumer<RowDifference> each) {
-    return merge(source, target, RowDiff::open, (sr, tr, s, t) -> {
+    return merge(source, target, RowDiff::open, keyed(source, target, detailLimit, each));
+  }
+
+  /**
+   * As {@link #compare(Side, Side, int)}, on connections the caller holds, in whatever transactions
+   * they are in (a source snapshot, a held target).
+   */
+  static Result compare(Connection s, Connection t, Side source, Side target, int detailLimit) {
+    return mergeOn(s, t, source, target, RowDiff::open, keyed(source, target, detailLimit, d -> { }));
+  }
+
+  private static Merge keyed(Side source, Side target, int detailLimit, java.util.function.Consumer<RowDifference> each) {
+    return (sr, tr, s, t) -> {
       List<RowDifference> described = new ArrayList<>();
       long count = 0;
       boolean hasS = sr.next();
@@ -90,7 +114,7 @@ final class RowDiff {
         }
       }
       return new Result(count, described);
-    });
+    };
   }
 
   /** One merge of both sides' ordered rows; the connections are open for lookups. */
@@ -107,16 +131,24 @@ final class RowDiff {
     try (Connection s = source.db().connect(); Connection t = target.db().connect()) {
       s.setAutoCommit(false);
       t.setAutoCommit(false);
-      try (Statement ss = s.createStatement(); Statement ts = t.createStatement()) {
-        ss.setFetchSize(10_000);
-        ts.setFetchSize(10_000);
-        CompletableFuture<ResultSet> sourceRows = CompletableFuture.supplyAsync(() -> open.apply(ss, source));
-        ResultSet tr = open.apply(ts, target);
-        Result result = merge.run(sourceRows.join(), tr, s, t);
-        s.commit();
-        t.commit();
-        return result;
-      }
+      Result result = mergeOn(s, t, source, target, open, merge);
+      s.commit();
+      t.commit();
+      return result;
+    } catch (SQLException e) {
+      throw PgErrors.classify("comparing the rows of " + source.table() + " and " + target.table(), e);
+    }
+  }
+
+  /** Runs the merge on the caller's connections; fetching in batches needs them out of auto-commit. */
+  private static Result mergeOn(Connection s, Connection t, Side source, Side target,
+      java.util.function.BiFunction<Statement, Side, ResultSet> open, Merge merge) {
+    try (Statement ss = s.createStatement(); Statement ts = t.createStatement()) {
+      ss.setFetchSize(10_000);
+      ts.setFetchSize(10_000);
+      CompletableFuture<ResultSet> sourceRows = CompletableFuture.supplyAsync(() -> open.apply(ss, source));
+      ResultSet tr = open.apply(ts, target);
+      return merge.run(sourceRows.join(), tr, s, t);
     } catch (SQLException e) {
       throw PgErrors.classify("comparing the rows of " + source.table() + " and " + target.table(), e);
     } catch (java.util.concurrent.CompletionException e) {
@@ -139,7 +171,16 @@ final class RowDiff {
    * @throws BatonException when a side cannot be read
    */
   static Result compareKeyless(Side source, Side target, int detailLimit) {
-    return merge(source, target, RowDiff::openCounts, (sr, tr, s, t) -> {
+    return merge(source, target, RowDiff::openCounts, keyless(source, target, detailLimit));
+  }
+
+  /** As {@link #compareKeyless(Side, Side, int)}, on connections the caller holds. */
+  static Result compareKeyless(Connection s, Connection t, Side source, Side target, int detailLimit) {
+    return mergeOn(s, t, source, target, RowDiff::openCounts, keyless(source, target, detailLimit));
+  }
+
+  private static Merge keyless(Side source, Side target, int detailLimit) {
+    return (sr, tr, s, t) -> {
       List<RowDifference> described = new ArrayList<>();
       long count = 0;
       boolean hasS = sr.next();
@@ -163,13 +204,13 @@ final class RowDiff {
         }
       }
       return new Result(count, described);
-    });
+    };
   }
 
   /** Columns: 1 a row hash, 2 how many rows have it; in hash order. */
   private static ResultSet openCounts(Statement st, Side side) {
     String sql = "SELECT h, count(*) FROM (SELECT " + RowChecksum.sqlRowHash(side.columns()) + " AS h FROM "
-        + side.table().quoted() + ") rows GROUP BY h ORDER BY h";
+        + side.table().quoted() + " WHERE " + side.where() + ") rows GROUP BY h ORDER BY h";
     try {
       return st.executeQuery(sql);
     } catch (SQLException e) {
@@ -183,8 +224,8 @@ final class RowDiff {
     for (int i = 0; i < side.columns().size(); i++) {
       sql.append(i == 0 ? "" : ", ").append(Sql.ident(side.columns().get(i))).append("::text");
     }
-    sql.append(" FROM ").append(side.table().quoted()).append(" WHERE ").append(RowChecksum.sqlRowHash(side.columns()))
-        .append(" = ? LIMIT 1");
+    sql.append(" FROM ").append(side.table().quoted()).append(" WHERE ").append(side.where()).append(" AND ")
+        .append(RowChecksum.sqlRowHash(side.columns())).append(" = ? LIMIT 1");
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
       ps.setLong(1, hash);
       try (ResultSet rs = ps.executeQuery()) {
@@ -206,7 +247,7 @@ final class RowDiff {
     for (String k : side.key()) {
       sql.append(", ").append(Sql.ident(k)).append("::text");
     }
-    sql.append(" FROM ").append(side.table().quoted()).append(" ORDER BY 1");
+    sql.append(" FROM ").append(side.table().quoted()).append(" WHERE ").append(side.where()).append(" ORDER BY 1");
     try {
       return st.executeQuery(sql.toString());
     } catch (SQLException e) {
@@ -227,8 +268,8 @@ final class RowDiff {
     if (kind != RowDifference.Kind.DIFFERING) {
       return new RowDifference(kind, key, List.of());
     }
-    String[] sv = row(s, source, key);
-    String[] tv = row(t, target, key);
+    String[] sv = orGone(row(s, source, key), source);
+    String[] tv = orGone(row(t, target, key), target);
     List<RowDifference.ColumnDifference> columns = new ArrayList<>();
     for (int i = 0; i < source.columns().size(); i++) {
       if (!java.util.Objects.equals(sv[i], tv[i])) {
@@ -239,8 +280,20 @@ final class RowDiff {
     return new RowDifference(kind, key, columns);
   }
 
-  /** @return the row's columns as text, found by its key (bound as untyped text, so the key's index serves) */
-  private static String[] row(Connection c, Side side, Map<String, String> key) throws SQLException {
+  private static String[] orGone(String[] row, Side side) {
+    if (row != null) {
+      return row;
+    }
+    String[] gone = new String[side.columns().size()];
+    Arrays.fill(gone, "(row gone)");
+    return gone;
+  }
+
+  /**
+   * @return the row's columns as text, found by its key (bound as untyped text, so the key's index
+   *     serves); null when there is no such row
+   */
+  static String[] row(Connection c, Side side, Map<String, String> key) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT ");
     for (int i = 0; i < side.columns().size(); i++) {
       sql.append(i == 0 ? "" : ", ").append(Sql.ident(side.columns().get(i))).append("::text");
@@ -255,13 +308,12 @@ final class RowDiff {
         ps.setObject(i++, v, java.sql.Types.OTHER);
       }
       try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
         String[] out = new String[side.columns().size()];
-        if (rs.next()) {
-          for (int j = 0; j < out.length; j++) {
-            out[j] = rs.getString(j + 1);
-          }
-        } else {
-          Arrays.fill(out, "(row gone)");
+        for (int j = 0; j < out.length; j++) {
+          out[j] = rs.getString(j + 1);
         }
         return out;
       }

@@ -34,6 +34,20 @@ public record RowDifference(Kind kind, Map<String, String> key, List<ColumnDiffe
    */
   public record ColumnDifference(String column, String sourceValue, String targetValue) {}
 
+  /**
+   * @return the same difference seen from the other side: missing and extra swap, and so do each
+   *     column's two values (names stay as they are)
+   */
+  public RowDifference mirrored() {
+    Kind k = switch (kind) {
+      case MISSING_IN_TARGET -> Kind.EXTRA_IN_TARGET;
+      case EXTRA_IN_TARGET -> Kind.MISSING_IN_TARGET;
+      case DIFFERING -> Kind.DIFFERING;
+    };
+    return new RowDifference(k, key, columns.stream()
+        .map(c -> new ColumnDifference(c.column(), c.targetValue(), c.sourceValue())).toList());
+  }
+
   @Override
   public String toString() {
     return switch (kind) {

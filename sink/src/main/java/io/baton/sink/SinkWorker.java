@@ -49,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * ({@link SnapshotJournal#streamFilters}): its changes from transactions that the copy's snapshot
  * already saw are skipped, so a table without a key gets none of them twice.
  *
+ * <p>A {@link TableHold} on one of its partitions first pauses that partition between two batches,
+ * then, given a source snapshot, applies it up to the snapshot's edge: the changes before the edge
+ * are committed, the partition is rewound to the first change after it and paused until the hold
+ * is released (or its {@link #HOLD_LEASE} runs out).
+ *
  * <p>A poll's records are applied in one transaction. A retriable error (lost connection,
  * serialization failure) rolls it back and retries up to 5 times with exponential backoff; a
  * permanent error (a constraint violation, a value the column type rejects) rolls it back and stops
@@ -57,6 +62,8 @@ import org.slf4j.LoggerFactory;
 final class SinkWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
   private static final int MAX_ATTEMPTS = 5;
+  /** How long a partition stays held when its holder neither releases it nor goes away. */
+  static final Duration HOLD_LEASE = Duration.ofSeconds(60);
 
   private final String migration;
   private final Database target;
@@ -66,6 +73,12 @@ final class SinkWorker implements AutoCloseable {
   private final Map<TopicPartition, SlotPosition> appliedPositions = new HashMap<>();
   private final Map<TableName, TxSnapshot> snapshotFilters;
   private final StatementCache statements = new StatementCache();
+  private final List<TopicPartition> partitions;
+  private final java.util.Queue<TableHold> holdRequests = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** Holds in force by partition, when each paused its partition, and which advance; only the worker's thread touches these. */
+  private final Map<TopicPartition, TableHold> holds = new HashMap<>();
+  private final Map<TopicPartition, Long> heldSinceNanos = new HashMap<>();
+  private final Set<TopicPartition> advancing = new java.util.HashSet<>();
   private volatile boolean running = true;
   private Connection conn;
 
@@ -78,6 +91,7 @@ final class SinkWorker implements AutoCloseable {
     this.migration = migration;
     this.target = target;
     this.shared = shared;
+    this.partitions = List.copyOf(partitions);
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -111,6 +125,58 @@ final class SinkWorker implements AutoCloseable {
     thread.start();
   }
 
+  /** @return true when this worker applies that partition */
+  boolean owns(TopicPartition partition) {
+    return partitions.contains(partition);
+  }
+
+  /** Queues a hold on one of this worker's partitions; the worker takes it up before its next poll. */
+  void hold(TableHold hold) {
+    holdRequests.add(hold);
+  }
+
+  /**
+   * Between two batches: releases closed and expired holds (resuming their partitions), resumes the
+   * partitions whose hold was given its snapshot, and pauses the partitions of new holds, one hold
+   * per partition at a time.
+   */
+  private void takeHolds() {
+    for (var it = holds.values().iterator(); it.hasNext(); ) {
+      TableHold h = it.next();
+      TopicPartition tp = h.partition();
+      if (System.nanoTime() - heldSinceNanos.get(tp) > HOLD_LEASE.toNanos() && h.state() != TableHold.State.RELEASED) {
+        LOG.warn("sink {}: {} was not released within {} s; applying again", migration, h, HOLD_LEASE.toSeconds());
+        h.close();
+      }
+      if (h.state() == TableHold.State.RELEASED) {
+        it.remove();
+        heldSinceNanos.remove(tp);
+        advancing.remove(tp);
+        if (h.edgeOffset() >= 0) {
+          // records past the edge were read without being applied: read them again
+          consumer.seek(tp, h.edgeOffset());
+        }
+        consumer.resume(List.of(tp));
+      } else if ((h.state() == TableHold.State.ADVANCING || h.state() == TableHold.State.CHECKING) && advancing.add(tp)) {
+        consumer.resume(List.of(tp));
+      }
+    }
+    for (var it = holdRequests.iterator(); it.hasNext(); ) {
+      TableHold h = it.next();
+      if (h.state() != TableHold.State.RELEASED && holds.containsKey(h.partition())) {
+        continue;
+      }
+      it.remove();
+      if (h.state() == TableHold.State.RELEASED) {
+        continue;
+      }
+      consumer.pause(List.of(h.partition()));
+      holds.put(h.partition(), h);
+      heldSinceNanos.put(h.partition(), System.nanoTime());
+      h.moveTo(TableHold.State.PAUSED);
+    }
+  }
+
   private Map<TopicPartition, Long> storedOffsets() {
     Map<TopicPartition, Long> out = new HashMap<>();
     try (PreparedStatement ps = conn.prepareStatement(
@@ -135,7 +201,8 @@ final class SinkWorker implements AutoCloseable {
   private void run() {
     try {
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+        takeHolds();
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(holds.isEmpty() && holdRequests.isEmpty() ? 100 : 5));
         if (!records.isEmpty()) {
           applyWithRetry(records);
         }
@@ -197,6 +264,10 @@ final class SinkWorker implements AutoCloseable {
     List<Map.Entry<String, TopicPartition>> markers = new ArrayList<>();
     List<ChangeEvent> batchEvents = new ArrayList<>();
     List<Long> commitTimes = new ArrayList<>();
+    Map<TopicPartition, Long> edges = new HashMap<>();
+    Map<TopicPartition, TableHold.State> verdicts = new HashMap<>();
+    Map<TopicPartition, TableHold.State> holdStates = new HashMap<>();
+    holds.forEach((tp, h) -> holdStates.put(tp, h.state()));
     String batchSql = null;
     PreparedStatement batch = null;
     long rows = 0;
@@ -204,8 +275,15 @@ final class SinkWorker implements AutoCloseable {
     try {
       conn.setAutoCommit(false);
       for (ConsumerRecord<byte[], byte[]> r : records) {
-        ChangeEvent e = ChangeEventJson.parse(r.value());
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        if (verdicts.containsKey(tp)) {
+          continue;
+        }
+        ChangeEvent e = ChangeEventJson.parse(r.value());
+        TableHold hold = holds.get(tp);
+        if (hold != null && holdStops(hold, holdStates.get(tp), tp, r.offset(), e, edges, verdicts)) {
+          continue;
+        }
         next.put(tp, r.offset() + 1);
         SlotPosition pos = e.position();
         if (pos != null) {
@@ -262,6 +340,7 @@ final class SinkWorker implements AutoCloseable {
         shared.lag().recordValue(Math.max(0, committedAt - t));
       }
       appliedPositions.putAll(positions);
+      settleHolds(edges, verdicts);
       shared.applied().addAndGet(rows);
       if (repeats > 0) {
         LOG.debug("sink {}: skipped {} changes delivered again (already applied)", migration, repeats);
@@ -291,6 +370,60 @@ final class SinkWorker implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * After a batch is committed: a hold that found its edge goes on checking past it; one with a
+   * verdict is rewound to its edge and paused. Either way, the records read past the edge without
+   * being applied are read again once the hold is released.
+   */
+  private void settleHolds(Map<TopicPartition, Long> edges, Map<TopicPartition, TableHold.State> verdicts) {
+    for (Map.Entry<TopicPartition, Long> edge : edges.entrySet()) {
+      holds.get(edge.getKey()).checkFrom(edge.getValue());
+    }
+    for (Map.Entry<TopicPartition, TableHold.State> verdict : verdicts.entrySet()) {
+      TopicPartition tp = verdict.getKey();
+      TableHold hold = holds.get(tp);
+      consumer.seek(tp, edges.getOrDefault(tp, hold.edgeOffset()));
+      consumer.pause(List.of(tp));
+      advancing.remove(tp);
+      hold.moveTo(verdict.getValue());
+    }
+    for (Map.Entry<TopicPartition, Long> edge : edges.entrySet()) {
+      if (!verdicts.containsKey(edge.getKey()) && holds.get(edge.getKey()).state() != TableHold.State.CHECKING) {
+        // released while this batch ran: nothing past the edge may be lost
+        consumer.seek(edge.getKey(), edge.getValue());
+      }
+    }
+  }
+
+  /**
+   * Where a held partition's record goes while its hold advances: applied as usual (false), or
+   * not applied (true) because it is past the snapshot's edge, in which case the edge and, once the
+   * hold's marker or a change the snapshot sees shows up past the edge, the verdict are noted.
+   */
+  private static boolean holdStops(TableHold hold, TableHold.State state, TopicPartition tp, long offset, ChangeEvent e,
+      Map<TopicPartition, Long> edges, Map<TopicPartition, TableHold.State> verdicts) {
+    if (state != TableHold.State.ADVANCING && state != TableHold.State.CHECKING) {
+      return false;
+    }
+    boolean pastEdge = state == TableHold.State.CHECKING || edges.containsKey(tp);
+    if (hold.isOwnMarker(e)) {
+      edges.putIfAbsent(tp, offset);
+      verdicts.put(tp, TableHold.State.HELD);
+      return true;
+    }
+    if (!pastEdge) {
+      if (hold.sees(e)) {
+        return false;
+      }
+      edges.put(tp, offset);
+      return true;
+    }
+    if (e.op() != ChangeEvent.Op.MARKER && hold.sees(e)) {
+      verdicts.put(tp, TableHold.State.INEXACT);
+    }
+    return true;
   }
 
   private static void flush(PreparedStatement batch, List<ChangeEvent> events) throws SQLException {

@@ -1,7 +1,10 @@
 package io.baton.sink;
 
 import io.baton.BatonException;
+import io.baton.event.ApplyHolds;
+import io.baton.event.Topics;
 import io.baton.pg.Database;
+import io.baton.pg.TableName;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -136,6 +139,27 @@ public final class StreamSink implements AutoCloseable {
   public boolean markerApplied(String marker) {
     Set<TopicPartition> seen = shared.markers().get(marker);
     return seen != null && seen.size() >= partitionCount;
+  }
+
+  /**
+   * Pauses one table's apply for a comparison at the edge of a source snapshot ({@link ApplyHolds}).
+   *
+   * @param targetTable the table, by its target name
+   * @param markerWriter writes a drain marker with the given id into the source; called by
+   *     {@link ApplyHolds.Hold#advanceTo} right after the snapshot is handed over
+   * @return the hold
+   * @throws BatonException when this sink does not apply that table
+   */
+  public ApplyHolds.Hold hold(TableName targetTable, java.util.function.Consumer<String> markerWriter) {
+    TopicPartition tp = new TopicPartition(Topics.target(migration, targetTable), 0);
+    for (SinkWorker w : workers) {
+      if (w.owns(tp)) {
+        TableHold hold = new TableHold(tp, markerWriter, shared.failure()::get);
+        w.hold(hold);
+        return hold;
+      }
+    }
+    throw new BatonException("sink " + migration + " does not apply table " + targetTable + " (no partition " + tp + ")");
   }
 
   /** @return the number of row changes applied and committed, all threads together */

@@ -21,11 +21,12 @@ import java.util.regex.Pattern;
  * @param tables the tables in scope, at least one; a source table appears once
  * @param snapshot bulk snapshot settings
  * @param apply stream apply settings
+ * @param verify live verification settings
  * @param cutover cutover settings
  */
 public record MigrationSpec(
     String name, SchemaMode schema, boolean compatibilityViews, List<TableMapping> tables, SnapshotSettings snapshot,
-    ApplySettings apply, CutoverSettings cutover) {
+    ApplySettings apply, VerifySettings verify, CutoverSettings cutover) {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
   @JsonCreator
@@ -36,6 +37,7 @@ public record MigrationSpec(
       @JsonProperty(value = "tables", required = true) List<TableMapping> tables,
       @JsonProperty("snapshot") SnapshotSettings snapshot,
       @JsonProperty("apply") ApplySettings apply,
+      @JsonProperty("verify") VerifySettings verify,
       @JsonProperty("cutover") CutoverSettings cutover) {
     return new MigrationSpec(
         name,
@@ -44,6 +46,7 @@ public record MigrationSpec(
         tables,
         snapshot == null ? SnapshotSettings.DEFAULTS : snapshot,
         apply == null ? ApplySettings.DEFAULTS : apply,
+        verify == null ? VerifySettings.DEFAULTS : verify,
         cutover == null ? CutoverSettings.DEFAULTS : cutover);
   }
 

@@ -34,6 +34,11 @@ public final class RowTransform {
     return mapping.target();
   }
 
+  /** @return the checks the spec declares for this table (none for an inverse transform) */
+  public TableChecks checks() {
+    return mapping.checks();
+  }
+
   /**
    * @param sourceColumn a source column name
    * @return its target name, or empty when the spec drops it

@@ -12,21 +12,29 @@ import java.util.Map;
  * @param source the source table, {@code schema.table} (schema defaults to {@code public})
  * @param target the target table; defaults to the source name
  * @param columns rules per source column; columns without a rule keep their name and value
+ * @param checks checks the reconciler runs on this table beyond counts and checksums
  */
-public record TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns) {
+public record TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns, TableChecks checks) {
   @JsonCreator
   static TableMapping fromYaml(
       @JsonProperty("source") String source,
       @JsonProperty("target") String target,
-      @JsonProperty("columns") Map<String, ColumnRule> columns) {
+      @JsonProperty("columns") Map<String, ColumnRule> columns,
+      @JsonProperty("checks") TableChecks checks) {
     if (source == null || source.isBlank()) {
       throw new SpecException("source must name a table, for example public.orders");
     }
     TableName src = TableName.parse(source);
-    return new TableMapping(src, target == null ? src : TableName.parse(target), columns);
+    return new TableMapping(src, target == null ? src : TableName.parse(target), columns, checks);
+  }
+
+  /** A mapping without declared checks. */
+  public TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns) {
+    this(source, target, columns, TableChecks.NONE);
   }
 
   public TableMapping {
+    checks = checks == null ? TableChecks.NONE : checks;
     columns = columns == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
     long distinct = columns.entrySet().stream()
         .filter(e -> !e.getValue().drop())
@@ -35,6 +43,15 @@ public record TableMapping(TableName source, TableName target, Map<String, Colum
     long kept = columns.values().stream().filter(r -> !r.drop()).count();
     if (distinct != kept) {
       throw new SpecException("two columns of " + source + " would have the same target name");
+    }
+    for (TableChecks.AggregateCheck a : checks.aggregates()) {
+      for (String c : a.columns()) {
+        ColumnRule rule = columns.get(c);
+        if (rule != null && rule.drop()) {
+          throw new SpecException("table " + source + ": checks.aggregates (" + a.describe() + ") reads column " + c
+              + ", which the spec drops: the target has nothing to compare it with");
+        }
+      }
     }
   }
 

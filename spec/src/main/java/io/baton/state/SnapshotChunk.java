@@ -56,14 +56,27 @@ public record SnapshotChunk(int index, Kind kind, List<String> lower, List<Strin
    * @throws BatonException when a key range's bounds do not match the table's primary key
    */
   public String predicate(TableInfo table) {
+    return predicate(table, table.primaryKey());
+  }
+
+  /**
+   * The SQL condition that selects this chunk's rows in a copy of the table whose key columns
+   * carry other names (the target, after the spec's renames), with the same types.
+   *
+   * @param table the source table, for the key's column types
+   * @param keyColumns the key's column names in that copy, in key order
+   * @return a boolean SQL expression, {@code true} for a whole-table chunk
+   * @throws BatonException when a key range's bounds do not match the table's primary key
+   */
+  public String predicate(TableInfo table, List<String> keyColumns) {
     return switch (kind) {
       case WHOLE_TABLE -> "true";
       case PAGE_RANGE -> join(
           lower == null ? null : "ctid >= '(" + Long.parseLong(lower.get(0)) + ",0)'::tid",
           upper == null ? null : "ctid < '(" + Long.parseLong(upper.get(0)) + ",0)'::tid");
       case KEY_RANGE -> join(
-          lower == null ? null : keyRow(table) + " >= " + valueRow(table, lower),
-          upper == null ? null : keyRow(table) + " < " + valueRow(table, upper));
+          lower == null ? null : keyRow(keyColumns) + " >= " + valueRow(table, lower),
+          upper == null ? null : keyRow(keyColumns) + " < " + valueRow(table, upper));
     };
   }
 
@@ -74,8 +87,8 @@ public record SnapshotChunk(int index, Kind kind, List<String> lower, List<Strin
     return a == null ? b : b == null ? a : a + " AND " + b;
   }
 
-  private static String keyRow(TableInfo table) {
-    return "ROW(" + Sql.idents(table.primaryKey()) + ")";
+  private static String keyRow(List<String> keyColumns) {
+    return "ROW(" + Sql.idents(keyColumns) + ")";
   }
 
   private String valueRow(TableInfo table, List<String> values) {

@@ -17,6 +17,9 @@ import java.sql.Statement;
  *   <li>{@code snapshot_tables} and {@code snapshot_chunks}: the bulk snapshot's plan and progress,
  *       one row per table and per chunk; a chunk is marked done in the same transaction as its rows
  *       (see {@link SnapshotJournal});
+ *   <li>{@code verify_tables}: per migration and source table, the live verifier's last pass (when,
+ *       rows on each side, mismatched rows and the first of them described) and the end of its last
+ *       clean pass;
  *   <li>{@code journal}: every state change of a migration (time, actor, from, to, detail): the
  *       audit trail.
  * </ul>
@@ -48,6 +51,11 @@ public final class StateSchema {
           + " rows bigint, bytes bigint, checksum numeric, read_snapshot text, done_at timestamptz,"
           + " PRIMARY KEY (migration, source_table, chunk),"
           + " FOREIGN KEY (migration, source_table) REFERENCES baton.snapshot_tables ON DELETE CASCADE)");
+      st.execute("CREATE TABLE IF NOT EXISTS baton.verify_tables (migration text NOT NULL, source_table text NOT NULL,"
+          + " target_table text NOT NULL, passes bigint NOT NULL, pass_started_at timestamptz NOT NULL,"
+          + " pass_finished_at timestamptz NOT NULL, source_rows bigint NOT NULL, target_rows bigint NOT NULL,"
+          + " mismatched_rows bigint NOT NULL, clean boolean NOT NULL, last_clean_pass_at timestamptz, differences jsonb,"
+          + " PRIMARY KEY (migration, source_table))");
       st.execute("CREATE TABLE IF NOT EXISTS baton.journal (id bigserial PRIMARY KEY, migration text NOT NULL,"
           + " at timestamptz NOT NULL DEFAULT clock_timestamp(), actor text NOT NULL, from_state text,"
           + " to_state text NOT NULL, detail text)");

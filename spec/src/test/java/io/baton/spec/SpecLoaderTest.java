@@ -46,6 +46,37 @@ class SpecLoaderTest {
   }
 
   @Test
+  void shouldReadVerifySettingsWithDefaultsAndRanges() {
+    VerifySettings d = loader.parse("name: demo\ntables:\n  - source: t\n", "s.yaml").verify();
+    assertThat(d).isEqualTo(VerifySettings.DEFAULTS);
+    assertThat(d.continuous()).isTrue();
+    VerifySettings v = loader.parse("name: demo\ntables:\n  - source: t\nverify: { continuous: false, chunkMegabytes: 2,"
+        + " rowsPerSecond: 0 }\n", "s.yaml").verify();
+    assertThat(v).isEqualTo(new VerifySettings(false, 2, 3, 0, 5000));
+    assertThat(v.chunkBytes()).isEqualTo(2L << 20);
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\nverify:\n  rechecks: 11\n", "v.yaml"))
+        .hasMessageContaining("v.yaml").hasMessageContaining("verify.rechecks must be between 0 and 10, was 11");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\nverify:\n  rowPerSecond: 5\n", "v.yaml"))
+        .hasMessageContaining("v.yaml line 5").hasMessageContaining("did you mean 'rowsPerSecond'?");
+  }
+
+  @Test
+  void shouldReadDeclaredChecksAndRefuseOnesOnDroppedColumns() {
+    String table = "name: demo\ntables:\n  - source: t\n    columns:\n      secret: { drop: true }\n    checks:\n";
+    TableChecks checks = loader.parse(table + "      aggregates:\n        - groupBy: [region]\n          sum: [total]\n"
+        + "      sampleRows: 100\n", "c.yaml").tables().get(0).checks();
+    assertThat(checks.sampleRows()).isEqualTo(100);
+    assertThat(checks.aggregates()).singleElement()
+        .satisfies(a -> assertThat(a.describe()).isEqualTo("count, sum(total) by region"));
+    assertThat(loader.parse("name: demo\ntables:\n  - source: t\n", "c.yaml").tables().get(0).checks().isEmpty()).isTrue();
+    assertThatThrownBy(() -> loader.parse(table + "      aggregates:\n        - max: [secret]\n", "c.yaml"))
+        .hasMessageContaining("c.yaml")
+        .hasMessageContaining("checks.aggregates (count, max(secret) of the whole table) reads column secret, which the spec drops");
+    assertThatThrownBy(() -> loader.parse(table + "      sampleRows: 20000\n", "c.yaml"))
+        .hasMessageContaining("checks.sampleRows must be between 0 and 10000, was 20000");
+  }
+
+  @Test
   void shouldSubstituteEnvironmentVariables() {
     MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: public.t\n    target: ${TARGET_SCHEMA}.t\n", "s.yaml");
     assertThat(spec.tables().get(0).target().schema()).isEqualTo("app");

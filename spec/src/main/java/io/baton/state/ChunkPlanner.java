@@ -1,12 +1,9 @@
-package io.baton.capture;
+package io.baton.state;
 
 import io.baton.pg.PgErrors;
 import io.baton.pg.Sql;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
-import io.baton.spec.SnapshotSettings;
-import io.baton.state.SnapshotChunk;
-import io.baton.state.SnapshotJournal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits each source table into snapshot chunks of about {@link SnapshotSettings#chunkMegabytes()}.
+ * Splits a source table into chunks of about a given size: the bulk snapshot's units of copy
+ * ({@code snapshot.chunkMegabytes}) and the live verifier's units of comparison
+ * ({@code verify.chunkMegabytes}).
  *
  * <ul>
  *   <li>Tables with a primary key are split into key ranges. The boundaries are quantiles of a
@@ -44,13 +43,14 @@ public final class ChunkPlanner {
    * @param conn a source connection, inside the transaction that reads the snapshot to plan under
    * @param table the source table
    * @param target the target table
-   * @param settings chunk size
+   * @param chunkBytes the heap size a chunk aims at, in bytes, at least 1; at most 10,000 chunks are planned
    * @return the table's plan: at least one chunk
+   * @throws io.baton.BatonException when the source cannot be read
    */
-  public static SnapshotJournal.TablePlan plan(Connection conn, TableInfo table, TableName target, SnapshotSettings settings) {
+  public static SnapshotJournal.TablePlan plan(Connection conn, TableInfo table, TableName target, long chunkBytes) {
     try {
       Size size = size(conn, table.name());
-      int chunks = (int) Math.min(10_000, Math.max(1, (size.bytes + settings.chunkBytes() - 1) / settings.chunkBytes()));
+      int chunks = (int) Math.min(10_000, Math.max(1, (size.bytes + chunkBytes - 1) / chunkBytes));
       List<SnapshotChunk> plan;
       if (chunks == 1) {
         plan = List.of(SnapshotChunk.wholeTable());

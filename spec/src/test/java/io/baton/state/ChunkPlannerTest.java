@@ -1,8 +1,7 @@
-package io.baton.capture;
+package io.baton.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.baton.state.SnapshotChunk;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,95 @@
+package io.baton.cli;
+
+import io.baton.BatonException;
+import io.baton.pg.Database;
+import io.baton.pg.PgErrors;
+import io.baton.pg.TableInfo;
+import io.baton.reconciler.ReferentialCheck;
+import io.baton.reconciler.Reconciler;
+import io.baton.reconciler.TableComparison;
+import io.baton.reconciler.ValidationReport;
+import io.baton.reconciler.VerifyResults;
+import io.baton.spec.MigrationSpec;
+import io.baton.spec.RowTransform;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * {@code baton report}: one full reconcile pass with the spec's declared checks, the referential
+ * check of every target table, and the live verifier's stored results, written as a
+ * {@link ValidationReport} in Markdown and JSON with the verdict VALIDATED or FAILED.
+ *
+ * <p>The spec has no row filters and no quarantine yet, so the variance it explains is 0 for every
+ * table.
+ */
+final class ReportCommand {
+  private ReportCommand() {}
+
+  /**
+   * @param spec the spec
+   * @param source the source database
+   * @param target the target database (also holds Baton's state schema)
+   * @param markdown where to write the Markdown report, or null
+   * @param json where to write the JSON report, or null
+   * @param out where the Markdown goes when neither file is given
+   * @return {@link BatonCli#OK} when VALIDATED, {@link BatonCli#CHECK_FAILED} when FAILED
+   * @throws BatonException when a database cannot be read or a file cannot be written
+   */
+  static int run(MigrationSpec spec, Database source, Database target, Path markdown, Path json, PrintStream out) {
+    Map<TableInfo, RowTransform> tables = ReconcileCommand.tables(source, spec);
+    List<TableComparison> pass = Reconciler.compare(source, target, tables);
+    Map<String, List<ReferentialCheck.ForeignKey>> keys = ReferentialCheck.check(target,
+        tables.values().stream().map(RowTransform::targetTable).toList()).stream()
+        .collect(Collectors.groupingBy(k -> k.child().toString()));
+    Map<String, VerifyResults.TableResult> live = liveResults(target, spec.name());
+    List<ValidationReport.TableReport> rows = new ArrayList<>();
+    for (TableComparison c : pass) {
+      rows.add(new ValidationReport.TableReport(c, 0, 0, keys.getOrDefault(c.target(), List.of()), live.get(c.source())));
+    }
+    ValidationReport report = new ValidationReport(spec.name(), System.currentTimeMillis(), rows);
+    write(markdown, report.markdown());
+    write(json, report.json());
+    if (markdown == null && json == null) {
+      out.print(report.markdown());
+    }
+    System.err.println("baton: migration " + spec.name() + " " + report.status());
+    return report.status() == ValidationReport.Status.VALIDATED ? BatonCli.OK : BatonCli.CHECK_FAILED;
+  }
+
+  private static Map<String, VerifyResults.TableResult> liveResults(Database target, String migration) {
+    try (Connection c = target.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT to_regclass('baton.verify_tables') IS NOT NULL")) {
+      rs.next();
+      if (!rs.getBoolean(1)) {
+        return Map.of();
+      }
+      return VerifyResults.read(c, migration).stream()
+          .collect(Collectors.toMap(VerifyResults.TableResult::source, Function.identity()));
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the live verification results on " + target, e);
+    }
+  }
+
+  private static void write(Path file, String text) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new BatonException("cannot write the report to " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
