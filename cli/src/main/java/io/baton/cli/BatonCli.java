@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
     description = "Zero-downtime PostgreSQL migrations: COPY snapshot, CDC through Kafka, verified cutover and rollback.",
     subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class, BatonCli.Run.class, BatonCli.Reconcile.class,
-        BatonCli.Report.class},
+        BatonCli.Report.class, BatonCli.SpecReferenceCommand.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every check passed", "1:a check failed (see the summary)", "2:bad input", "3:environment not usable"})
 public final class BatonCli implements Callable<Integer> {
@@ -141,7 +141,8 @@ public final class BatonCli implements Callable<Integer> {
     @CommandLine.Mixin
     MigrationOptions migration = new MigrationOptions();
 
-    @Option(names = "--kafka", paramLabel = "HOST:PORT[,HOST:PORT...]", required = true, description = "Kafka bootstrap servers.")
+    @Option(names = "--kafka", paramLabel = "HOST:PORT[,HOST:PORT...]",
+        description = "Kafka bootstrap servers (default: the spec's kafka.bootstrapServers).")
     String kafka;
 
     @Option(names = "--work-dir", paramLabel = "DIR", required = true,
@@ -156,10 +157,14 @@ public final class BatonCli implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
       MigrationSpec loaded = migration.spec();
-      Database s = migration.source();
-      Database t = migration.target();
+      Database s = migration.source(loaded);
+      Database t = migration.target(loaded);
+      String bootstrap = kafka != null ? kafka : loaded.kafka() != null ? loaded.kafka().bootstrapServers() : null;
+      if (bootstrap == null) {
+        throw new SpecException("no Kafka cluster: pass --kafka HOST:PORT, or give kafka.bootstrapServers in the spec");
+      }
       Files.createDirectories(workDir);
-      return RunCommand.run(loaded, s, t, kafka, workDir.toAbsolutePath(), java.time.Duration.ofSeconds(10),
+      return RunCommand.run(loaded, s, t, bootstrap, workDir.toAbsolutePath(), java.time.Duration.ofSeconds(10),
           metricsAddress(metrics));
     }
 
@@ -187,10 +192,12 @@ public final class BatonCli implements Callable<Integer> {
     @Option(names = "--spec", paramLabel = "FILE", required = true, description = "The migration spec (YAML).")
     Path spec;
 
-    @Option(names = "--source", paramLabel = "postgresql://USER@HOST:PORT/DB", required = true, description = "The source database.")
+    @Option(names = "--source", paramLabel = "postgresql://USER@HOST:PORT/DB",
+        description = "The source database (default: the spec's source.url); its password from BATON_SOURCE_PASSWORD.")
     String source;
 
-    @Option(names = "--target", paramLabel = "postgresql://USER@HOST:PORT/DB", required = true, description = "The target database.")
+    @Option(names = "--target", paramLabel = "postgresql://USER@HOST:PORT/DB",
+        description = "The target database (default: the spec's target.url); its password from BATON_TARGET_PASSWORD.")
     String target;
 
     /** @throws SpecException when the file is missing or invalid */
@@ -201,22 +208,35 @@ public final class BatonCli implements Callable<Integer> {
       return new SpecLoader().load(spec);
     }
 
-    /** @return the source, its password from BATON_SOURCE_PASSWORD */
-    Database source() {
-      return parse("--source", source, "BATON_SOURCE_PASSWORD");
+    /**
+     * @param spec the loaded spec
+     * @return the source: {@code --source} with its password from BATON_SOURCE_PASSWORD, or else the
+     *     spec's {@code source}
+     * @throws SpecException when neither names it, or its password cannot be read
+     */
+    Database source(MigrationSpec spec) {
+      return database("--source", source, spec.source(), "source", "BATON_SOURCE_PASSWORD");
     }
 
-    /** @return the target, its password from BATON_TARGET_PASSWORD */
-    Database target() {
-      return parse("--target", target, "BATON_TARGET_PASSWORD");
+    /** @see #source(MigrationSpec) the same for the target, BATON_TARGET_PASSWORD and {@code target} */
+    Database target(MigrationSpec spec) {
+      return database("--target", target, spec.target(), "target", "BATON_TARGET_PASSWORD");
     }
 
-    private static Database parse(String option, String url, String passwordVariable) {
+    private static Database database(String option, String url, io.baton.spec.ConnectionSettings fromSpec, String key,
+        String passwordVariable) {
       try {
-        return Database.parse(url, System.getenv(passwordVariable));
+        if (url != null) {
+          return Database.parse(url, System.getenv(passwordVariable));
+        }
+        if (fromSpec != null) {
+          return fromSpec.database(System::getenv, passwordVariable);
+        }
       } catch (BatonException e) {
         throw new SpecException(option + ": " + e.getMessage());
       }
+      throw new SpecException("no " + key + " database: pass " + option + " postgresql://USER@HOST:PORT/DB, or give "
+          + key + ".url in the spec");
     }
   }
 
@@ -245,9 +265,21 @@ public final class BatonCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      return ReconcileCommand.run(migration.spec(), migration.source(), migration.target(), output, repair, System.out);
+      MigrationSpec loaded = migration.spec();
+      return ReconcileCommand.run(loaded, migration.source(loaded), migration.target(loaded), output, repair, System.out);
     }
   }
+  @Command(name = "spec-reference", mixinStandardHelpOptions = true,
+      description = {"Print the reference of the migration spec format (Markdown): every key, its type, default,"
+          + " meaning and an example, generated from the definitions the loader uses.", ""})
+  static final class SpecReferenceCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      System.out.print(io.baton.spec.SpecReference.markdown());
+      return OK;
+    }
+  }
+
   @Command(name = "report", mixinStandardHelpOptions = true,
       description = {"Write the validation report of a migration: per table, source and target row counts, the variance"
           + " the spec explains (quarantine, filters) and the variance found, checksums, the checks the spec declares"
@@ -272,7 +304,8 @@ public final class BatonCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      return ReportCommand.run(migration.spec(), migration.source(), migration.target(), markdown, json, System.out);
+      MigrationSpec loaded = migration.spec();
+      return ReportCommand.run(loaded, migration.source(loaded), migration.target(loaded), markdown, json, System.out);
     }
   }
 

@@ -65,4 +65,39 @@ class BatonCliTest {
           .as(bad).hasMessageContaining("--metrics must be HOST:PORT (port 0-65535) or off, not '" + bad + "'");
     }
   }
+
+  @Test
+  void shouldAskForTheDatabasesWhenNeitherTheCommandLineNorTheSpecNamesThem() throws Exception {
+    Path spec = Files.writeString(dir.resolve("shop.yaml"), "name: shop\ntables:\n  - source: public.orders\n");
+    int[] code = new int[1];
+    String err = stderrOf(() -> code[0] = BatonCli.execute("reconcile", "--spec", spec.toString()));
+    assertThat(code[0]).isEqualTo(BatonCli.BAD_INPUT);
+    assertThat(err).contains("no source database: pass --source postgresql://USER@HOST:PORT/DB, or give source.url in the spec");
+  }
+
+  @Test
+  void shouldNameAnUnsetPasswordVariableOfTheSpec() throws Exception {
+    Path spec = Files.writeString(dir.resolve("shop.yaml"), "name: shop\ntables:\n  - source: public.orders\n"
+        + "source: { url: 'postgresql://app@127.0.0.1:1/shop', passwordEnv: BATON_TEST_UNSET_PASSWORD }\n");
+    int[] code = new int[1];
+    String err = stderrOf(() -> code[0] = BatonCli.execute("reconcile", "--spec", spec.toString()));
+    assertThat(code[0]).isEqualTo(BatonCli.BAD_INPUT);
+    assertThat(err).contains("environment variable BATON_TEST_UNSET_PASSWORD (passwordEnv of postgresql://app@127.0.0.1:1/shop)"
+        + " is not set");
+  }
+
+  @Test
+  void shouldPrintTheSpecReference() {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true));
+    int code;
+    try {
+      code = BatonCli.execute("spec-reference");
+    } finally {
+      System.setOut(old);
+    }
+    assertThat(code).isEqualTo(BatonCli.OK);
+    assertThat(buf.toString()).startsWith("# Migration spec reference").contains("| `verify.rechecks` | integer | `3` |");
+  }
 }

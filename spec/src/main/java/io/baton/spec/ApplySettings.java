@@ -17,13 +17,15 @@ public record ApplySettings(int threads) {
   public static final ApplySettings DEFAULTS = new ApplySettings(4);
 
   @JsonCreator
-  static ApplySettings fromYaml(@JsonProperty("threads") Integer threads) {
+  static ApplySettings fromYaml(
+      @SpecDoc(value = "Threads applying the stream to the target, each on its own connection; 1 to 64. Tables are dealt"
+          + " out to them, so at most one per table.", defaultValue = "4") @JsonProperty("threads") Integer threads) {
     return new ApplySettings(threads == null ? DEFAULTS.threads : threads);
   }
 
   public ApplySettings {
     if (threads < 1 || threads > 64) {
-      throw new SpecException("apply.threads must be between 1 and 64, was " + threads);
+      throw new SpecException("threads", "apply.threads must be between 1 and 64, was " + threads);
     }
   }
 }

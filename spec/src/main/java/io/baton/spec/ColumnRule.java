@@ -12,16 +12,20 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record ColumnRule(String rename, boolean drop) {
   @JsonCreator
-  public ColumnRule(@JsonProperty("rename") String rename, @JsonProperty("drop") Boolean drop) {
+  public ColumnRule(
+      @SpecDoc(value = "The target column name.", defaultValue = "the source name", example = "full_name")
+      @JsonProperty("rename") String rename,
+      @SpecDoc(value = "Leave the column out of the target (a rollback cannot restore its values for rows written on"
+          + " the target).", defaultValue = "false") @JsonProperty("drop") Boolean drop) {
     this(rename, drop != null && drop);
   }
 
   public ColumnRule {
     if (drop && rename != null) {
-      throw new SpecException("a column cannot be both renamed (to '" + rename + "') and dropped");
+      throw new SpecException("drop", "a column cannot be both renamed (to '" + rename + "') and dropped");
     }
     if (rename != null && rename.isBlank()) {
-      throw new SpecException("rename must name the target column");
+      throw new SpecException("rename", "rename must name the target column");
     }
   }
 }

@@ -17,7 +17,11 @@ public record CutoverSettings(long maxWritePauseMs, long drainTimeoutMs) {
 
   @JsonCreator
   static CutoverSettings fromYaml(
-      @JsonProperty("maxWritePauseMs") Long maxWritePauseMs, @JsonProperty("drainTimeoutMs") Long drainTimeoutMs) {
+      @SpecDoc(value = "Hard deadline of a cutover or rollback write pause, in ms; 100 to 60000. Past it the switch is"
+          + " aborted and traffic resumes on the side that is safe.", defaultValue = "5000")
+      @JsonProperty("maxWritePauseMs") Long maxWritePauseMs,
+      @SpecDoc(value = "How long to wait for the pipeline to drain before a switch may pause writes, in ms; at least"
+          + " 1000.", defaultValue = "60000") @JsonProperty("drainTimeoutMs") Long drainTimeoutMs) {
     return new CutoverSettings(
         maxWritePauseMs == null ? DEFAULTS.maxWritePauseMs : maxWritePauseMs,
         drainTimeoutMs == null ? DEFAULTS.drainTimeoutMs : drainTimeoutMs);
@@ -25,10 +29,10 @@ public record CutoverSettings(long maxWritePauseMs, long drainTimeoutMs) {
 
   public CutoverSettings {
     if (maxWritePauseMs < 100 || maxWritePauseMs > 60000) {
-      throw new SpecException("cutover.maxWritePauseMs must be between 100 and 60000, was " + maxWritePauseMs);
+      throw new SpecException("maxWritePauseMs", "cutover.maxWritePauseMs must be between 100 and 60000, was " + maxWritePauseMs);
     }
     if (drainTimeoutMs < 1000) {
-      throw new SpecException("cutover.drainTimeoutMs must be at least 1000, was " + drainTimeoutMs);
+      throw new SpecException("drainTimeoutMs", "cutover.drainTimeoutMs must be at least 1000, was " + drainTimeoutMs);
     }
   }
 }

@@ -23,22 +23,38 @@ import java.util.regex.Pattern;
  * @param apply stream apply settings
  * @param verify live verification settings
  * @param cutover cutover settings
+ * @param source the source database, or null when the command line gives it
+ * @param target the target database, or null when the command line gives it
+ * @param kafka the Kafka cluster, or null when the command line gives it
  */
 public record MigrationSpec(
     String name, SchemaMode schema, boolean compatibilityViews, List<TableMapping> tables, SnapshotSettings snapshot,
-    ApplySettings apply, VerifySettings verify, CutoverSettings cutover) {
+    ApplySettings apply, VerifySettings verify, CutoverSettings cutover, ConnectionSettings source,
+    ConnectionSettings target, KafkaSettings kafka) {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
   @JsonCreator
   static MigrationSpec fromYaml(
-      @JsonProperty(value = "name", required = true) String name,
-      @JsonProperty("schema") SchemaMode schema,
+      @SpecDoc(value = "The migration's name: lower-case letters, digits and underscores, at most 40. It names the"
+          + " replication slot and publication (baton_<name>), the Kafka topics and Baton's state rows.", required = true,
+          example = "shop") @JsonProperty(value = "name", required = true) String name,
+      @SpecDoc(value = "create: Baton creates the target tables from the source catalog through the spec;"
+          + " existing: they must exist.", defaultValue = "create") @JsonProperty("schema") SchemaMode schema,
+      @SpecDoc(value = "With schema create, also create on the target, for each renamed table, an updatable view with"
+          + " the source's table and column names, for clients that still use the old names.", defaultValue = "false")
       @JsonProperty("compatibilityViews") Boolean compatibilityViews,
+      @SpecDoc(value = "The tables in scope, at least one; a source table appears once.", required = true)
       @JsonProperty(value = "tables", required = true) List<TableMapping> tables,
-      @JsonProperty("snapshot") SnapshotSettings snapshot,
-      @JsonProperty("apply") ApplySettings apply,
-      @JsonProperty("verify") VerifySettings verify,
-      @JsonProperty("cutover") CutoverSettings cutover) {
+      @SpecDoc("How the bulk snapshot copies.") @JsonProperty("snapshot") SnapshotSettings snapshot,
+      @SpecDoc("How the stream is applied to the target.") @JsonProperty("apply") ApplySettings apply,
+      @SpecDoc("How the migration is verified while it runs.") @JsonProperty("verify") VerifySettings verify,
+      @SpecDoc("How cutover and rollback switch traffic.") @JsonProperty("cutover") CutoverSettings cutover,
+      @SpecDoc("The source database; --source on the command line takes its place.") @JsonProperty("source")
+      ConnectionSettings source,
+      @SpecDoc("The target database; --target on the command line takes its place.") @JsonProperty("target")
+      ConnectionSettings target,
+      @SpecDoc("The Kafka cluster; --kafka on the command line takes its place.") @JsonProperty("kafka")
+      KafkaSettings kafka) {
     return new MigrationSpec(
         name,
         schema == null ? SchemaMode.CREATE : schema,
@@ -47,26 +63,27 @@ public record MigrationSpec(
         snapshot == null ? SnapshotSettings.DEFAULTS : snapshot,
         apply == null ? ApplySettings.DEFAULTS : apply,
         verify == null ? VerifySettings.DEFAULTS : verify,
-        cutover == null ? CutoverSettings.DEFAULTS : cutover);
+        cutover == null ? CutoverSettings.DEFAULTS : cutover,
+        source, target, kafka);
   }
 
   public MigrationSpec {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new SpecException("name must be lower-case letters, digits and underscores, starting with a letter,"
+      throw new SpecException("name", "name must be lower-case letters, digits and underscores, starting with a letter,"
           + " at most 40 characters (it names the replication slot); was '" + name + "'");
     }
     if (tables == null || tables.isEmpty()) {
-      throw new SpecException("tables must list at least one table");
+      throw new SpecException("tables", "tables must list at least one table");
     }
     tables = List.copyOf(tables);
     Set<TableName> sources = new HashSet<>();
     Set<TableName> targets = new HashSet<>();
     for (TableMapping t : tables) {
       if (!sources.add(t.source())) {
-        throw new SpecException("table " + t.source() + " is listed twice in tables");
+        throw new SpecException("tables", "table " + t.source() + " is listed twice in tables");
       }
       if (!targets.add(t.target())) {
-        throw new SpecException("two tables map to the same target table " + t.target());
+        throw new SpecException("tables", "two tables map to the same target table " + t.target());
       }
     }
   }

@@ -20,7 +20,10 @@ public record SnapshotSettings(int parallelism, int chunkMegabytes) {
 
   @JsonCreator
   static SnapshotSettings fromYaml(
-      @JsonProperty("parallelism") Integer parallelism, @JsonProperty("chunkMegabytes") Integer chunkMegabytes) {
+      @SpecDoc(value = "Chunks copied at once, each on its own source and target connection; 1 to 64.", defaultValue = "4")
+      @JsonProperty("parallelism") Integer parallelism,
+      @SpecDoc(value = "The size a chunk aims at, in MiB of the source table's heap; 1 to 65536. A chunk is the unit of"
+          + " parallelism and of resumption.", defaultValue = "64") @JsonProperty("chunkMegabytes") Integer chunkMegabytes) {
     return new SnapshotSettings(
         parallelism == null ? DEFAULTS.parallelism : parallelism,
         chunkMegabytes == null ? DEFAULTS.chunkMegabytes : chunkMegabytes);
@@ -28,10 +31,10 @@ public record SnapshotSettings(int parallelism, int chunkMegabytes) {
 
   public SnapshotSettings {
     if (parallelism < 1 || parallelism > 64) {
-      throw new SpecException("snapshot.parallelism must be between 1 and 64, was " + parallelism);
+      throw new SpecException("parallelism", "snapshot.parallelism must be between 1 and 64, was " + parallelism);
     }
     if (chunkMegabytes < 1 || chunkMegabytes > 65536) {
-      throw new SpecException("snapshot.chunkMegabytes must be between 1 and 65536, was " + chunkMegabytes);
+      throw new SpecException("chunkMegabytes", "snapshot.chunkMegabytes must be between 1 and 65536, was " + chunkMegabytes);
     }
   }
 

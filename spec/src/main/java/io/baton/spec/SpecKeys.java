@@ -2,6 +2,7 @@ package io.baton.spec;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -33,8 +34,7 @@ final class SpecKeys {
    * @return its keys, or null when the type is a scalar (no keys to check)
    */
   static SpecKeys of(Class<?> type) {
-    Executable creator = Stream.concat(Stream.of(type.getDeclaredConstructors()), Stream.of(type.getDeclaredMethods()))
-        .filter(e -> e.isAnnotationPresent(JsonCreator.class)).findFirst().orElse(null);
+    Executable creator = creator(type);
     if (creator == null) {
       return null;
     }
@@ -49,28 +49,47 @@ final class SpecKeys {
   }
 
   /**
+   * @param type a class
+   * @return its {@code @JsonCreator} (the declaration a spec class binds with), or null for none
+   */
+  /** Appended to a key path in the locations map: where the key's value starts. */
+  static final String VALUE = "=";
+
+  static Executable creator(Class<?> type) {
+    return Stream.concat(Stream.of(type.getDeclaredConstructors()), Stream.of(type.getDeclaredMethods()))
+        .filter(e -> e.isAnnotationPresent(JsonCreator.class)).findFirst().orElse(null);
+  }
+
+  /**
    * Walks one value, the parser standing on its first token.
    *
    * @param p the parser
    * @param type the value's declared type
    * @param path the key path so far, for messages
    * @param origin the file name, for messages
+   * @param locations receives, for the loader's later messages, where each key path's key is, and
+   *     under the path followed by {@link #VALUE} where its value starts
    */
-  static void check(JsonParser p, Type type, String path, String origin) throws IOException {
+  static void check(JsonParser p, Type type, String path, String origin, Map<String, JsonLocation> locations)
+      throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.START_ARRAY) {
       Type element = typeArgument(type, 0);
       int i = 0;
       while (p.nextToken() != JsonToken.END_ARRAY) {
-        check(p, element, path + "[" + i++ + "]", origin);
+        String at = path + "[" + i++ + "]";
+        locations.putIfAbsent(at, p.currentTokenLocation());
+        check(p, element, at, origin, locations);
       }
     } else if (t == JsonToken.START_OBJECT) {
       if (raw(type) == Map.class) {
         Type value = typeArgument(type, 1);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
+          locations.put(join(path, name), p.currentTokenLocation());
           p.nextToken();
-          check(p, value, join(path, name), origin);
+          locations.put(join(path, name) + VALUE, p.currentTokenLocation());
+          check(p, value, join(path, name), origin, locations);
         }
         return;
       }
@@ -84,8 +103,10 @@ final class SpecKeys {
               + name + "'" + (path.isEmpty() ? "" : " at " + path) + known.suggestion(name)
               + " (known keys: " + String.join(", ", known.keys.keySet().stream().sorted().toList()) + ")");
         }
+        locations.put(join(path, name), p.currentTokenLocation());
         p.nextToken();
-        check(p, child, join(path, name), origin);
+        locations.put(join(path, name) + VALUE, p.currentTokenLocation());
+        check(p, child, join(path, name), origin, locations);
       }
     }
   }

@@ -67,10 +67,11 @@ public final class SpecLoader {
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     mapper.configure(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true);
+    java.util.Map<String, JsonLocation> locations = new java.util.HashMap<>();
     try {
       try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(resolved)) {
         if (p.nextToken() != null) {
-          SpecKeys.check(p, MigrationSpec.class, "", origin);
+          SpecKeys.check(p, MigrationSpec.class, "", origin, locations);
         }
       } catch (java.io.IOException e) {
         if (e instanceof JsonProcessingException jpe) {
@@ -84,7 +85,7 @@ public final class SpecLoader {
       }
       return spec;
     } catch (JsonProcessingException e) {
-      throw new SpecException(describe(e, origin), e);
+      throw new SpecException(describe(e, origin, locations), e);
     }
   }
 
@@ -104,11 +105,26 @@ public final class SpecLoader {
     return out.toString();
   }
 
-  static String describe(JsonProcessingException e, String origin) {
-    JsonLocation loc = e.getLocation();
-    String where = origin + (loc == null ? "" : " line " + loc.getLineNr() + " column " + loc.getColumnNr());
+  /**
+   * @param e what the YAML parser or the binding threw
+   * @param origin the file name
+   * @param locations where each key path starts, from the key check
+   * @return the message: file, line and column of the key at fault (the section's when the error is
+   *     about the section as a whole), the key path, and what is wrong or expected
+   */
+  static String describe(JsonProcessingException e, String origin, java.util.Map<String, JsonLocation> locations) {
     String path = e instanceof JsonMappingException jm ? path(jm) : "";
-    String at = path.isEmpty() ? "" : " at " + path;
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String key = root instanceof SpecException se && se.key() != null ? (path.isEmpty() ? se.key() : path + "." + se.key()) : path;
+    boolean aboutValue = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException && !(root instanceof SpecException);
+    JsonLocation loc = aboutValue && locations.containsKey(key + SpecKeys.VALUE) ? locations.get(key + SpecKeys.VALUE)
+        : locations.containsKey(key) ? locations.get(key)
+        : locations.containsKey(path) ? locations.get(path) : e.getLocation();
+    String where = origin + (loc == null ? "" : " line " + loc.getLineNr() + " column " + loc.getColumnNr());
+    String at = key.isEmpty() ? "" : " at " + key;
     if (e instanceof UnrecognizedPropertyException u) {
       String known = u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
       String suggestion = u.getKnownPropertyIds().stream().map(Object::toString)
@@ -117,13 +133,37 @@ public final class SpecLoader {
           .map(k -> "; did you mean '" + k + "'?").orElse("");
       return where + ": unknown key '" + u.getPropertyName() + "'" + at + suggestion + " (known keys: " + known + ")";
     }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f) {
+      return where + at + ": expected " + expected(f.getTargetType()) + ", got '" + f.getValue() + "'";
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null
+        && !(root instanceof SpecException)) {
+      return where + at + ": expected " + expected(m.getTargetType()) + " here";
     }
     String msg = root instanceof SpecException || root instanceof io.baton.BatonException
         ? root.getMessage() : e.getOriginalMessage();
     return where + at + ": " + firstLine(msg);
+  }
+
+  /** @return what a value of this type looks like, in the words of the spec reference */
+  private static String expected(Class<?> type) {
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "an integer";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type.isEnum()) {
+      return "one of " + java.util.Arrays.stream(type.getEnumConstants())
+          .map(c -> ((Enum<?>) c).name().toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(", "));
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list (lines starting with '- ', or [a, b])";
+    }
+    if (type == String.class) {
+      return "text";
+    }
+    return "a section (indented key: value lines)";
   }
 
   private static String path(JsonMappingException e) {

@@ -20,14 +20,18 @@ public record TableChecks(List<AggregateCheck> aggregates, int sampleRows) {
 
   @JsonCreator
   static TableChecks fromYaml(
-      @JsonProperty("aggregates") List<AggregateCheck> aggregates, @JsonProperty("sampleRows") Integer sampleRows) {
+      @SpecDoc("Aggregates compared group by group between spec(source) and the target.")
+      @JsonProperty("aggregates") List<AggregateCheck> aggregates,
+      @SpecDoc(value = "Rows drawn at random from the source (TABLESAMPLE BERNOULLI) and compared field by field with"
+          + " the target; 0 to 10000, tables with a primary key.", defaultValue = "0", example = "1000")
+      @JsonProperty("sampleRows") Integer sampleRows) {
     return new TableChecks(aggregates == null ? List.of() : aggregates, sampleRows == null ? 0 : sampleRows);
   }
 
   public TableChecks {
     aggregates = List.copyOf(aggregates);
     if (sampleRows < 0 || sampleRows > 10_000) {
-      throw new SpecException("checks.sampleRows must be between 0 and 10000, was " + sampleRows);
+      throw new SpecException("sampleRows", "checks.sampleRows must be between 0 and 10000, was " + sampleRows);
     }
   }
 
@@ -48,10 +52,12 @@ public record TableChecks(List<AggregateCheck> aggregates, int sampleRows) {
   public record AggregateCheck(List<String> groupBy, List<String> sum, List<String> min, List<String> max) {
     @JsonCreator
     static AggregateCheck fromYaml(
+        @SpecDoc(value = "The grouping columns (source names); none for the whole table.", example = "[region]")
         @JsonProperty("groupBy") List<String> groupBy,
+        @SpecDoc(value = "Columns whose sum is compared, besides count(*).", example = "[total]")
         @JsonProperty("sum") List<String> sum,
-        @JsonProperty("min") List<String> min,
-        @JsonProperty("max") List<String> max) {
+        @SpecDoc(value = "Columns whose minimum is compared.", example = "[placed]") @JsonProperty("min") List<String> min,
+        @SpecDoc(value = "Columns whose maximum is compared.", example = "[placed]") @JsonProperty("max") List<String> max) {
       return new AggregateCheck(orEmpty(groupBy), orEmpty(sum), orEmpty(min), orEmpty(max));
     }
 

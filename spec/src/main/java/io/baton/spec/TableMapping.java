@@ -17,12 +17,16 @@ import java.util.Map;
 public record TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns, TableChecks checks) {
   @JsonCreator
   static TableMapping fromYaml(
-      @JsonProperty("source") String source,
+      @SpecDoc(value = "The source table, schema.table (schema defaults to public; double quotes for unusual names).",
+          required = true, example = "public.orders") @JsonProperty("source") String source,
+      @SpecDoc(value = "The target table.", defaultValue = "the source name", example = "sales.orders")
       @JsonProperty("target") String target,
+      @SpecDoc("What happens to each source column, by its name; a column without a rule keeps its name and value.")
       @JsonProperty("columns") Map<String, ColumnRule> columns,
+      @SpecDoc("Checks the reconciler runs on this table beyond row counts and checksums.")
       @JsonProperty("checks") TableChecks checks) {
     if (source == null || source.isBlank()) {
-      throw new SpecException("source must name a table, for example public.orders");
+      throw new SpecException("source", "source must name a table, for example public.orders");
     }
     TableName src = TableName.parse(source);
     return new TableMapping(src, target == null ? src : TableName.parse(target), columns, checks);
@@ -42,13 +46,13 @@ public record TableMapping(TableName source, TableName target, Map<String, Colum
         .distinct().count();
     long kept = columns.values().stream().filter(r -> !r.drop()).count();
     if (distinct != kept) {
-      throw new SpecException("two columns of " + source + " would have the same target name");
+      throw new SpecException("columns", "two columns of " + source + " would have the same target name");
     }
     for (TableChecks.AggregateCheck a : checks.aggregates()) {
       for (String c : a.columns()) {
         ColumnRule rule = columns.get(c);
         if (rule != null && rule.drop()) {
-          throw new SpecException("table " + source + ": checks.aggregates (" + a.describe() + ") reads column " + c
+          throw new SpecException("checks", "table " + source + ": checks.aggregates (" + a.describe() + ") reads column " + c
               + ", which the spec drops: the target has nothing to compare it with");
         }
       }

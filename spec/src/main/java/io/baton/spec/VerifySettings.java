@@ -26,11 +26,16 @@ public record VerifySettings(boolean continuous, int chunkMegabytes, int recheck
 
   @JsonCreator
   static VerifySettings fromYaml(
+      @SpecDoc(value = "baton run verifies live, pass after pass, while it streams.", defaultValue = "true")
       @JsonProperty("continuous") Boolean continuous,
-      @JsonProperty("chunkMegabytes") Integer chunkMegabytes,
-      @JsonProperty("rechecks") Integer rechecks,
+      @SpecDoc(value = "Source heap per compared chunk, in MiB; 1 to 1024. A table's apply is held while its target"
+          + " chunk is read.", defaultValue = "16") @JsonProperty("chunkMegabytes") Integer chunkMegabytes,
+      @SpecDoc(value = "How often a chunk found different is compared again, under a newer snapshot, before it is"
+          + " reported; 0 to 10.", defaultValue = "3") @JsonProperty("rechecks") Integer rechecks,
+      @SpecDoc(value = "The most source rows compared per second; 0 for no limit.", defaultValue = "200000")
       @JsonProperty("rowsPerSecond") Long rowsPerSecond,
-      @JsonProperty("backOffLagMs") Long backOffLagMs) {
+      @SpecDoc(value = "No new chunk is compared while the apply lag is above this many milliseconds; 0 never to wait.",
+          defaultValue = "5000") @JsonProperty("backOffLagMs") Long backOffLagMs) {
     return new VerifySettings(
         continuous == null ? DEFAULTS.continuous : continuous,
         chunkMegabytes == null ? DEFAULTS.chunkMegabytes : chunkMegabytes,
@@ -41,16 +46,16 @@ public record VerifySettings(boolean continuous, int chunkMegabytes, int recheck
 
   public VerifySettings {
     if (chunkMegabytes < 1 || chunkMegabytes > 1024) {
-      throw new SpecException("verify.chunkMegabytes must be between 1 and 1024, was " + chunkMegabytes);
+      throw new SpecException("chunkMegabytes", "verify.chunkMegabytes must be between 1 and 1024, was " + chunkMegabytes);
     }
     if (rechecks < 0 || rechecks > 10) {
-      throw new SpecException("verify.rechecks must be between 0 and 10, was " + rechecks);
+      throw new SpecException("rechecks", "verify.rechecks must be between 0 and 10, was " + rechecks);
     }
     if (rowsPerSecond < 0) {
-      throw new SpecException("verify.rowsPerSecond must be 0 (no limit) or more, was " + rowsPerSecond);
+      throw new SpecException("rowsPerSecond", "verify.rowsPerSecond must be 0 (no limit) or more, was " + rowsPerSecond);
     }
     if (backOffLagMs < 0) {
-      throw new SpecException("verify.backOffLagMs must be 0 (never) or more, was " + backOffLagMs);
+      throw new SpecException("backOffLagMs", "verify.backOffLagMs must be 0 (never) or more, was " + backOffLagMs);
     }
   }
 

@@ -77,6 +77,28 @@ class SpecLoaderTest {
   }
 
   @Test
+  void shouldReadConnectionsWithPasswordsFromTheEnvironmentOrAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("pw"), "from-file\nignored\n");
+    MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "source: { url: 'postgresql://app@db1:5432/shop', passwordEnv: SOURCE_PW }\n"
+        + "target: { url: 'postgresql://app@db2:5432/shop', passwordFile: '" + secret + "' }\n"
+        + "kafka: { bootstrapServers: 'k1:9092,k2:9092' }\n", "c.yaml");
+    assertThat(spec.source().database(java.util.Map.of("SOURCE_PW", "from-env")::get, null).password()).isEqualTo("from-env");
+    assertThat(spec.target().database(name -> null, null).password()).isEqualTo("from-file");
+    assertThat(spec.target().database(name -> null, null).host()).isEqualTo("db2");
+    assertThat(spec.kafka().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+    assertThat(spec.source().toString()).isEqualTo("postgresql://app@db1:5432/shop (password from $SOURCE_PW)");
+    assertThatThrownBy(() -> spec.source().database(name -> null, null))
+        .hasMessage("environment variable SOURCE_PW (passwordEnv of postgresql://app@db1:5432/shop) is not set");
+    MigrationSpec bare = loader.parse("name: demo\ntables:\n  - source: t\nsource: { url: 'postgresql://app@db1:5432/shop' }\n",
+        "c.yaml");
+    assertThat(bare.source().database(java.util.Map.of("BATON_SOURCE_PASSWORD", "fallback")::get, "BATON_SOURCE_PASSWORD")
+        .password()).isEqualTo("fallback");
+    assertThat(bare.target()).isNull();
+  }
+
+  @Test
   void shouldSubstituteEnvironmentVariables() {
     MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: public.t\n    target: ${TARGET_SCHEMA}.t\n", "s.yaml");
     assertThat(spec.tables().get(0).target().schema()).isEqualTo("app");

@@ -1,0 +1,65 @@
+package io.baton.spec;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each kind of mistake in a spec gets an error that names the file, the line and column, the key
+ * path, what was expected, and for a misspelt key the closest known one; a password written in
+ * the spec is refused without being repeated.
+ */
+class MalformedSpecTest {
+  private final SpecLoader loader = new SpecLoader(Map.of("SCHEMA", "app")::get);
+
+  static Stream<Arguments> mistakes() {
+    String tables = "tables:\n  - source: public.orders\n";
+    return Stream.of(
+        Arguments.of("misspelt top-level key", "name: shop\ntabels:\n  - source: t\n",
+            new String[] {"shop.yaml line 2 column 1", "unknown key 'tabels'", "did you mean 'tables'?"}),
+        Arguments.of("misspelt key in a column rule", "name: shop\n" + tables + "    columns:\n      total: { renam: amount }\n",
+            new String[] {"shop.yaml line 5", "unknown key 'renam'", "tables[0].columns.total", "did you mean 'rename'?"}),
+        Arguments.of("missing name", tables,
+            new String[] {"shop.yaml", "name"}),
+        Arguments.of("text where a number belongs", "name: shop\n" + tables + "apply:\n  threads: many\n",
+            new String[] {"shop.yaml line 5 column 12", "at apply.threads: expected an integer, got 'many'"}),
+        Arguments.of("number out of range", "name: shop\n" + tables + "snapshot:\n  parallelism: 0\n",
+            new String[] {"shop.yaml line 5 column 3 at snapshot.parallelism", "snapshot.parallelism must be between 1 and 64, was 0"}),
+        Arguments.of("unknown schema mode", "name: shop\nschema: maybe\n" + tables,
+            new String[] {"shop.yaml line 2 column 9 at schema: expected one of create, existing, got 'maybe'"}),
+        Arguments.of("unset environment variable", "name: shop\n" + tables + "source:\n  url: postgresql://app@${DB_HOST}:5432/shop\n",
+            new String[] {"shop.yaml line 5", "environment variable DB_HOST is not set"}),
+        Arguments.of("password written in the spec", "name: shop\n" + tables
+                + "source:\n  url: postgresql://app@db:5432/shop\n  password: s3cret\n",
+            new String[] {"shop.yaml line 6 column 3 at source.password", "a password is never written in the spec", "passwordEnv"}),
+        Arguments.of("two password sources", "name: shop\n" + tables
+                + "target:\n  url: postgresql://app@db:5432/shop\n  passwordEnv: PW\n  passwordFile: /run/pw\n",
+            new String[] {"shop.yaml line 7 column 3 at target.passwordFile", "give passwordEnv or passwordFile, not both"}),
+        Arguments.of("not a database URL", "name: shop\n" + tables + "source:\n  url: mysql://db/shop\n",
+            new String[] {"shop.yaml line 5 column 3 at source.url", "not a database URL: 'mysql://db/shop'", "postgresql://USER@HOST:PORT/DATABASE"}),
+        Arguments.of("table listed twice", "name: shop\n" + tables + "  - source: public.orders\n",
+            new String[] {"shop.yaml line 2 column 1 at tables", "table public.orders is listed twice in tables"}),
+        Arguments.of("column renamed and dropped", "name: shop\n" + tables + "    columns:\n      total: { rename: amount, drop: true }\n",
+            new String[] {"shop.yaml line 5 column 32 at tables[0].columns.total.drop", "a column cannot be both renamed (to 'amount') and dropped"}),
+        Arguments.of("bad Kafka address", "name: shop\n" + tables + "kafka:\n  bootstrapServers: broker\n",
+            new String[] {"shop.yaml line 5 column 3 at kafka.bootstrapServers", "bootstrapServers must be HOST:PORT[,HOST:PORT...], was 'broker'"}),
+        Arguments.of("bad migration name", "name: Shop-1\n" + tables,
+            new String[] {"shop.yaml line 1 column 1 at name", "name must be lower-case letters, digits and underscores", "'Shop-1'"}),
+        Arguments.of("tables not a list", "name: shop\ntables: public.orders\n",
+            new String[] {"shop.yaml line 2 column 9 at tables: expected a list"}),
+        Arguments.of("broken YAML", "name: shop\ntables:\n  - source: [public.orders\n",
+            new String[] {"shop.yaml line"}));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mistakes")
+  void shouldNameWhatIsWrongAndWhere(String mistake, String yaml, String[] expected) {
+    assertThatThrownBy(() -> loader.parse(yaml, "shop.yaml")).isInstanceOf(SpecException.class)
+        .hasMessageContainingAll(expected)
+        .hasMessageNotContaining("s3cret");
+  }
+}
