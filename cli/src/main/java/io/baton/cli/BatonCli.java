@@ -145,9 +145,14 @@ public final class BatonCli implements Callable<Integer> {
         description = "Kafka bootstrap servers (default: the spec's kafka.bootstrapServers).")
     String kafka;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", required = true,
-        description = "Where Debezium's offsets and Kafka Streams' state live; use the same directory on every run.")
+    @Option(names = "--work-dir", paramLabel = "DIR",
+        description = "Where Debezium's offsets and Kafka Streams' state live; use the same directory on every run"
+            + " (not needed with --dry-run).")
     Path workDir;
+
+    @Option(names = "--dry-run", description = "Make every check and print the plan (tables, sizes, snapshot chunks,"
+        + " column operations, what a rollback cannot undo, target DDL), writing nothing anywhere.")
+    boolean dryRun;
 
     @Option(names = "--metrics", paramLabel = "HOST:PORT|off", defaultValue = "127.0.0.1:9464",
         description = "Where to serve Prometheus metrics (GET /metrics); port 0 picks a free one, off serves none"
@@ -162,6 +167,12 @@ public final class BatonCli implements Callable<Integer> {
       String bootstrap = kafka != null ? kafka : loaded.kafka() != null ? loaded.kafka().bootstrapServers() : null;
       if (bootstrap == null) {
         throw new SpecException("no Kafka cluster: pass --kafka HOST:PORT, or give kafka.bootstrapServers in the spec");
+      }
+      if (dryRun) {
+        return DryRun.run(loaded, s, t, bootstrap, System.out);
+      }
+      if (workDir == null) {
+        throw new SpecException("--work-dir DIR is missing: where Debezium's offsets and Kafka Streams' state live");
       }
       Files.createDirectories(workDir);
       return RunCommand.run(loaded, s, t, bootstrap, workDir.toAbsolutePath(), java.time.Duration.ofSeconds(10),

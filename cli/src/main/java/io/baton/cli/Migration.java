@@ -23,6 +23,7 @@ import io.baton.reconciler.LiveVerifier;
 import io.baton.reconciler.Reconciler;
 import io.baton.reconciler.TableComparison;
 import io.baton.sink.CopyLoader;
+import io.baton.sink.TargetCheck;
 import io.baton.sink.TargetConstraints;
 import io.baton.sink.TargetSchema;
 import io.baton.spec.MigrationSpec;
@@ -97,33 +98,49 @@ final class Migration implements AutoCloseable {
    */
   static Migration prepare(MigrationSpec spec, Database source, Database target, String bootstrapServers, Path workDir,
       TrafficRouter router) {
+    Map<TableInfo, RowTransform> forward = check(spec, source, target, bootstrapServers);
+    return new Migration(spec, source, target, bootstrapServers, workDir, router, forward);
+  }
+
+  /**
+   * Checks, without writing anything anywhere: the source tables and settings ({@link SourceCheck}),
+   * the target tables when the spec says {@code schema: existing} ({@link TargetCheck}), the right to
+   * write in the replica role on both sides, and that Kafka answers.
+   *
+   * @param spec the spec
+   * @param source the source database
+   * @param target the target database
+   * @param bootstrapServers the Kafka cluster
+   * @return the source tables with their transforms, in spec order
+   * @throws BatonException with every problem found and its fix
+   */
+  static Map<TableInfo, RowTransform> check(MigrationSpec spec, Database source, Database target, String bootstrapServers) {
     Map<TableName, TableInfo> tables;
     try (Connection s = source.connect()) {
       tables = SourceCheck.check(s, spec);
     } catch (SQLException e) {
       throw PgErrors.classify("checking the source", e);
     }
-    try (Connection t = target.connect()) {
-      if (spec.schema() == SchemaMode.EXISTING) {
-        for (var m : spec.tables()) {
-          if (!Catalog.exists(t, m.target())) {
-            throw new BatonException("target table " + m.target() + " does not exist and the spec says schema: existing."
-                + " Fix: create it, or set schema: create");
-          }
-        }
+    Map<TableInfo, RowTransform> forward = new LinkedHashMap<>();
+    for (var m : spec.tables()) {
+      forward.put(tables.get(m.source()), m.transform());
+    }
+    if (spec.schema() == SchemaMode.EXISTING) {
+      List<String> problems;
+      try (Connection t = target.connect()) {
+        problems = TargetCheck.problems(t, forward);
+      } catch (SQLException e) {
+        throw PgErrors.classify("checking the target", e);
       }
-    } catch (SQLException e) {
-      throw PgErrors.classify("checking the target", e);
+      if (!problems.isEmpty()) {
+        throw new BatonException("the target does not fit the spec:\n  - " + String.join("\n  - ", problems));
+      }
     }
     // the sink writes into the target, and after cutover the reverse sink into the source
     ReplicaRole.check(target);
     ReplicaRole.check(source);
     KafkaTopics.checkReachable(bootstrapServers);
-    Map<TableInfo, RowTransform> forward = new LinkedHashMap<>();
-    for (var m : spec.tables()) {
-      forward.put(tables.get(m.source()), m.transform());
-    }
-    return new Migration(spec, source, target, bootstrapServers, workDir, router, forward);
+    return forward;
   }
 
   /** @return the current state */

@@ -88,16 +88,8 @@ class BatonCliTest {
 
   @Test
   void shouldPrintTheSpecReference() {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true));
-    int code;
-    try {
-      code = BatonCli.execute("spec-reference");
-    } finally {
-      System.setOut(old);
-    }
-    assertThat(code).isEqualTo(BatonCli.OK);
-    assertThat(buf.toString()).startsWith("# Migration spec reference").contains("| `verify.rechecks` | integer | `3` |");
+    CliRun run = CliRun.of("spec-reference");
+    assertThat(run.code()).isEqualTo(BatonCli.OK);
+    assertThat(run.out()).startsWith("# Migration spec reference").contains("| `verify.rechecks` | integer | `3` |");
   }
 }

@@ -18,9 +18,6 @@ import io.baton.spec.RowTransform;
 import io.baton.spec.SpecLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -144,16 +141,8 @@ class ReconcileFaultsIT {
 
   /** @return the exit code, a space, and what {@code baton} printed on standard output */
   private static String stdoutOf(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = BatonCli.execute(args);
-    } finally {
-      System.setOut(old);
-    }
-    return code + " " + buf.toString(StandardCharsets.UTF_8);
+    CliRun run = CliRun.of(args);
+    return run.code() + " " + run.out();
   }
 
   @Test
