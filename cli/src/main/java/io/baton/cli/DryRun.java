@@ -12,11 +12,10 @@ import io.baton.spec.SchemaMode;
 import io.baton.spec.TableChecks;
 import io.baton.spec.TableMapping;
 import io.baton.state.ChunkPlanner;
+import io.baton.state.JournalEntry;
 import io.baton.state.SnapshotJournal;
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,27 +110,15 @@ final class DryRun {
   /** @return where the journal on the target says this migration stands, read without writing */
   private static String journalState(Database target, String migration) {
     try (Connection t = target.connect()) {
-      if (!exists(t)) {
+      List<JournalEntry> journal = JournalEntry.read(t, migration);
+      if (journal.isEmpty()) {
         return "none (a new migration)";
       }
-      try (PreparedStatement ps = t.prepareStatement(
-          "SELECT to_state, at FROM baton.journal WHERE migration = ? ORDER BY id DESC LIMIT 1")) {
-        ps.setString(1, migration);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? "the journal says " + rs.getString(1) + " since " + rs.getString(2)
-              + "; baton run would continue from there" : "none (a new migration)";
-        }
-      }
+      JournalEntry last = journal.get(journal.size() - 1);
+      return "the journal says " + last.to() + " since " + java.time.Instant.ofEpochMilli(last.atMs())
+          + "; baton run would continue from there";
     } catch (SQLException e) {
       throw PgErrors.classify("reading the journal on the target", e);
-    }
-  }
-
-  private static boolean exists(Connection t) throws SQLException {
-    try (PreparedStatement ps = t.prepareStatement("SELECT to_regclass('baton.journal') IS NOT NULL");
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getBoolean(1);
     }
   }
 }

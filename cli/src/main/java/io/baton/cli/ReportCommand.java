@@ -11,6 +11,7 @@ import io.baton.reconciler.ValidationReport;
 import io.baton.reconciler.VerifyResults;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.RowTransform;
+import io.baton.state.JournalEntry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ import java.util.stream.Collectors;
 
 /**
  * {@code baton report}: one full reconcile pass with the spec's declared checks, the referential
- * check of every target table, and the live verifier's stored results, written as a
+ * check of every target table, the live verifier's stored results and the journal, written as a
  * {@link ValidationReport} in Markdown and JSON with the verdict VALIDATED or FAILED.
  *
  * <p>The spec has no row filters and no quarantine yet, so the variance it explains is 0 for every
@@ -58,7 +59,13 @@ final class ReportCommand {
     for (TableComparison c : pass) {
       rows.add(new ValidationReport.TableReport(c, 0, 0, keys.getOrDefault(c.target(), List.of()), live.get(c.source())));
     }
-    ValidationReport report = new ValidationReport(spec.name(), System.currentTimeMillis(), rows);
+    List<JournalEntry> journal;
+    try (Connection c = target.connect()) {
+      journal = JournalEntry.read(c, spec.name());
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the journal on " + target, e);
+    }
+    ValidationReport report = new ValidationReport(spec.name(), System.currentTimeMillis(), rows, journal);
     write(markdown, report.markdown());
     write(json, report.json());
     if (markdown == null && json == null) {

@@ -4,20 +4,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baton.state.JournalEntry;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * The validation report of a migration: per table, source and target counts, the variance the
  * spec explains and the variance found, the checksum result, the declared checks, referential
- * integrity and the live verifier's last clean pass; and an overall status, {@link Status#VALIDATED}
- * only when every table passes. Written as Markdown for people and JSON for programs.
+ * integrity and the live verifier's last clean pass; an overall status, {@link Status#VALIDATED}
+ * only when every table passes; and the migration's journal (snapshot, streaming, each cutover and
+ * rollback with its write pause), the audit trail. Written as Markdown for people and JSON for
+ * programs.
  *
  * @param migration the migration's name
  * @param generatedAtMs when the report was made, ms since the epoch
  * @param tables one entry per table, in spec order
+ * @param journal the migration's state changes, oldest first; empty when it never ran
  */
-public record ValidationReport(String migration, long generatedAtMs, List<TableReport> tables) {
+public record ValidationReport(String migration, long generatedAtMs, List<TableReport> tables, List<JournalEntry> journal) {
   /** The overall verdict. */
   public enum Status {
     /** every table passed */
@@ -28,6 +32,7 @@ public record ValidationReport(String migration, long generatedAtMs, List<TableR
 
   public ValidationReport {
     tables = List.copyOf(tables);
+    journal = List.copyOf(journal);
   }
 
   /**
@@ -120,6 +125,17 @@ public record ValidationReport(String migration, long generatedAtMs, List<TableR
           live.clean() ? "clean" : String.format("%,d rows differed", live.mismatchedRows()), lastCleanPass(live)))
           .append(".\n");
     }
+    md.append("\n## Journal\n\n");
+    if (journal.isEmpty()) {
+      md.append("No state change recorded: the migration never ran against this target.\n");
+    } else {
+      md.append("| at | actor | from | to | detail |\n| --- | --- | --- | --- | --- |\n");
+      for (JournalEntry e : journal) {
+        md.append("| ").append(Instant.ofEpochMilli(e.atMs())).append(" | ").append(e.actor()).append(" | ")
+            .append(e.from() == null ? "" : e.from()).append(" | ").append(e.to()).append(" | ")
+            .append(e.detail() == null ? "" : e.detail().replace("|", "\\|")).append(" |\n");
+      }
+    }
     return md.toString();
   }
 
@@ -132,7 +148,8 @@ public record ValidationReport(String migration, long generatedAtMs, List<TableR
    *     and {@code tables}, each with the fields of {@link ComparisonJson#put}, plus
    *     {@code expected_variance} ({@code quarantined}, {@code filtered}, {@code total}),
    *     {@code actual_variance}, {@code foreign_keys}, {@code live} (null when it never ran) and
-   *     {@code result} ({@code passed} or {@code failed})
+   *     {@code result} ({@code passed} or {@code failed}); and {@code journal}: {@code [{"at", "actor",
+   *     "from", "to", "detail"}]}
    */
   public String json() {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -159,6 +176,11 @@ public record ValidationReport(String migration, long generatedAtMs, List<TableR
             .put("last_clean_pass_at", live.lastCleanPassAtMs() == 0 ? null : Instant.ofEpochMilli(live.lastCleanPassAtMs()).toString());
       }
       n.put("result", t.passed() ? "passed" : "failed");
+    }
+    ArrayNode entries = root.putArray("journal");
+    for (JournalEntry e : journal) {
+      entries.addObject().put("at", Instant.ofEpochMilli(e.atMs()).toString()).put("actor", e.actor()).put("from", e.from())
+          .put("to", e.to()).put("detail", e.detail());
     }
     try {
       return mapper.writeValueAsString(root);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.pg.TableName;
+import io.baton.state.JournalEntry;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,9 @@ class ValidationReportTest {
       NOW - 5000, NOW - 1000, 500, 500, 0, NOW - 1000);
 
   private static ValidationReport report(ValidationReport.TableReport... tables) {
-    return new ValidationReport("shop", NOW, List.of(tables));
+    return new ValidationReport("shop", NOW, List.of(tables), List.of(
+        new JournalEntry(NOW - 9000, "operator", "PLANNED", "SNAPSHOTTING", "4 tables"),
+        new JournalEntry(NOW - 5000, "operator", "STREAMING", "CUT_OVER", "write pause 183 ms | drain 90 ms")));
   }
 
   @Test
@@ -52,7 +55,9 @@ class ValidationReportTest {
         .contains("| public.orders → public.sales | 500 | 500 | 0 | 0 | equal | 0 | 1 of 1 passed | 2 | 2026-11-18T")
         .contains("- Check sample of 100 rows: passed, 100 compared, 0 differ.")
         .contains("- Foreign key sales_customer_fkey [customer_id] → public.customers: **2 rows without parent**, such as [(7), (9)].")
-        .contains("- Live verification: 3 passes; the last, finished 2026-11-18T");
+        .contains("- Live verification: 3 passes; the last, finished 2026-11-18T")
+        .contains("## Journal")
+        .contains("| operator | STREAMING | CUT_OVER | write pause 183 ms \\| drain 90 ms |");
   }
 
   @Test
@@ -65,6 +70,8 @@ class ValidationReportTest {
     assertThat(t.get("checks").get(0).get("name").asText()).isEqualTo("sample of 100 rows");
     assertThat(t.get("live").isNull()).isTrue();
     assertThat(t.get("result").asText()).isEqualTo("passed");
+    assertThat(json.get("journal").get(0).get("to").asText()).isEqualTo("SNAPSHOTTING");
+    assertThat(json.get("journal").get(0).get("from").isNull()).isFalse();
     assertThat(Map.of("source", t.get("source").asText())).containsEntry("source", "public.orders");
   }
 }
