@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
     description = "Zero-downtime PostgreSQL migrations: COPY snapshot, CDC through Kafka, verified cutover and rollback.",
     subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class, BatonCli.Run.class, BatonCli.Reconcile.class,
-        BatonCli.Report.class, BatonCli.SpecReferenceCommand.class},
+        BatonCli.Report.class, BatonCli.Profile.class, BatonCli.SpecReferenceCommand.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every check passed", "1:a check failed (see the summary)", "2:bad input", "3:environment not usable"})
 public final class BatonCli implements Callable<Integer> {
@@ -199,6 +199,16 @@ public final class BatonCli implements Callable<Integer> {
   }
 
   /** The spec and the two databases: options of every command that works on a real migration. */
+  /** Where a command that writes a document (a report, a profile) writes it. */
+  static final class DocumentOptions {
+    @Option(names = "--markdown", paramLabel = "FILE",
+        description = "Write it as Markdown to FILE (without --markdown and --json, it goes to standard output).")
+    Path markdown;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write it as JSON to FILE.")
+    Path json;
+  }
+
   static final class MigrationOptions {
     @Option(names = "--spec", paramLabel = "FILE", required = true, description = "The migration spec (YAML).")
     Path spec;
@@ -280,6 +290,35 @@ public final class BatonCli implements Callable<Integer> {
       return ReconcileCommand.run(loaded, migration.source(loaded), migration.target(loaded), output, repair, System.out);
     }
   }
+
+  @Command(name = "profile", mixinStandardHelpOptions = true,
+      description = {"Profile the source tables in the spec's scope, column by column: type, NULLs, distinct values,"
+          + " minimum and maximum, text length range, the most common values and value patterns (digits as 9, letters"
+          + " as A and a). A table larger than --sample-rows is profiled on a random sample, and says so.", "",
+          "Reads the source only; --target is not used. Its password comes from BATON_SOURCE_PASSWORD or the spec.", ""},
+      footer = {"", "Example:", "  baton profile --spec shop.yaml --source postgresql://app@10.0.0.5:5432/shop"
+          + " --markdown profile.md --json profile.json"})
+  static final class Profile implements Callable<Integer> {
+    @CommandLine.Mixin
+    MigrationOptions migration = new MigrationOptions();
+
+    @Option(names = "--sample-rows", paramLabel = "N", defaultValue = "1000000",
+        description = "Profile at most about N rows of each table (default: ${DEFAULT-VALUE}).")
+    long sampleRows;
+
+    @CommandLine.Mixin
+    DocumentOptions files = new DocumentOptions();
+
+    @Override
+    public Integer call() throws IOException {
+      if (sampleRows < 1) {
+        throw new SpecException("--sample-rows must be at least 1, not " + sampleRows);
+      }
+      MigrationSpec loaded = migration.spec();
+      return ProfileCommand.run(loaded, migration.source(loaded), sampleRows, files.markdown, files.json, System.out);
+    }
+  }
+
   @Command(name = "spec-reference", mixinStandardHelpOptions = true,
       description = {"Print the reference of the migration spec format (Markdown): every key, its type, default,"
           + " meaning and an example, generated from the definitions the loader uses.", ""})
@@ -306,17 +345,14 @@ public final class BatonCli implements Callable<Integer> {
     @CommandLine.Mixin
     MigrationOptions migration = new MigrationOptions();
 
-    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the report as Markdown to FILE"
-        + " (without --markdown and --json, it goes to standard output).")
-    Path markdown;
-
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON to FILE.")
-    Path json;
+    @CommandLine.Mixin
+    DocumentOptions files = new DocumentOptions();
 
     @Override
     public Integer call() throws IOException {
       MigrationSpec loaded = migration.spec();
-      return ReportCommand.run(loaded, migration.source(loaded), migration.target(loaded), markdown, json, System.out);
+      return ReportCommand.run(loaded, migration.source(loaded), migration.target(loaded), files.markdown, files.json,
+          System.out);
     }
   }
 

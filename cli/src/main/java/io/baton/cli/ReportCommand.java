@@ -12,10 +12,7 @@ import io.baton.reconciler.VerifyResults;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.RowTransform;
 import io.baton.state.JournalEntry;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -66,8 +63,8 @@ final class ReportCommand {
       throw PgErrors.classify("reading the journal on " + target, e);
     }
     ValidationReport report = new ValidationReport(spec.name(), System.currentTimeMillis(), rows, journal);
-    write(markdown, report.markdown());
-    write(json, report.json());
+    OutputFiles.write(markdown, report.markdown(), "report");
+    OutputFiles.write(json, report.json(), "report");
     if (markdown == null && json == null) {
       out.print(report.markdown());
     }
@@ -89,14 +86,4 @@ final class ReportCommand {
     }
   }
 
-  private static void write(Path file, String text) {
-    if (file == null) {
-      return;
-    }
-    try {
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new BatonException("cannot write the report to " + file + ": " + e.getMessage(), e);
-    }
-  }
 }

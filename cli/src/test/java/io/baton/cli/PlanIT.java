@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code baton run --dry-run} makes every check and prints the plan without writing anything
  * anywhere; with {@code schema: existing}, every way the target tables do not fit the spec is
- * reported at once.
+ * reported at once; {@code baton profile} describes the source tables column by column.
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class PlanIT {
@@ -87,5 +87,41 @@ class PlanIT {
         .contains("spec tables[0]: target table public.items has no primary key or unique index on (id)")
         .doesNotContain("columns.qty");
     assertThat(run.err().lines().filter(l -> l.startsWith("  - ")).count()).as(run.err()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldProfileTheSourceTablesColumnByColumn(EmbeddedEnvironment env) throws Exception {
+    Database source = Environments.source(env);
+    exec(source, """
+        CREATE TABLE people (id int PRIMARY KEY, code text, born date, spot point);
+        INSERT INTO people SELECT g, CASE WHEN g % 10 = 0 THEN NULL WHEN g % 3 = 0 THEN 'XY-' || g ELSE 'AB-12' END,
+          DATE '1990-01-01' + g, point(g, g) FROM generate_series(1, 300) g;
+        ANALYZE people;
+        """);
+    Path spec = Files.writeString(work.resolve("profile.yaml"), "name: profile\ntables:\n  - source: public.people\n");
+    Path json = work.resolve("profile.json");
+    CliRun all = CliRun.of("profile", "--spec", spec.toString(), "--source", source.toString(), "--json", json.toString());
+    assertThat(all.code()).as(all.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode table = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile())
+        .get("tables").get(0);
+    assertThat(table.get("profiled_rows").asLong()).isEqualTo(300);
+    assertThat(table.get("sampled").asBoolean()).isFalse();
+    com.fasterxml.jackson.databind.JsonNode code = table.get("columns").get(1);
+    assertThat(code.get("nulls").asLong()).isEqualTo(30);
+    assertThat(code.get("distinct").asLong()).as("AB-12 and the 90 XY- codes").isEqualTo(91);
+    assertThat(code.get("common").get(0).toString()).isEqualTo("{\"value\":\"AB-12\",\"rows\":180}");
+    assertThat(code.get("patterns").toString())
+        .isEqualTo("[{\"value\":\"AA-99\",\"rows\":207},{\"value\":\"AA-999\",\"rows\":60},{\"value\":\"AA-9\",\"rows\":3}]");
+    assertThat(code.get("min_length").asInt()).isEqualTo(4);
+    com.fasterxml.jackson.databind.JsonNode born = table.get("columns").get(2);
+    assertThat(born.get("min").asText()).isEqualTo("1990-01-02");
+    assertThat(born.get("max").asText()).isEqualTo("1990-10-28");
+    assertThat(table.get("columns").get(3).get("min").isNull()).as("point has no ordering").isTrue();
+
+    CliRun sampled = CliRun.of("profile", "--spec", spec.toString(), "--source", source.toString(), "--sample-rows", "100");
+    assertThat(sampled.code()).as(sampled.err()).isZero();
+    assertThat(sampled.out()).startsWith("# Source profile: migration profile")
+        .containsPattern("\\d+ rows profiled, a random sample of about 300 estimated rows")
+        .contains("| code | text | ");
   }
 }
