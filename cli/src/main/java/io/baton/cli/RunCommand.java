@@ -86,8 +86,9 @@ final class RunCommand {
     }
     long clean = v.results().values().stream().filter(VerifyResults.TableResult::clean).count();
     long mismatched = v.results().values().stream().mapToLong(VerifyResults.TableResult::mismatchedRows).sum();
-    return String.format("; live verify: %,d rows compared, %d of %d tables clean in their last pass, %,d rows differ%s",
-        v.rowsVerified(), clean, v.tables().size(), mismatched, v.backingOff() ? " (backing off: apply lags)" : "");
+    return String.format("; live verify: %,d rows compared, %d of %d tables clean in their last pass, %,d rows differ%s%s",
+        v.rowsVerified(), clean, v.tables().size(), mismatched, v.backingOff() ? " (backing off: apply lags)" : "",
+        v.lastError() == null ? "" : "; last error: " + v.lastError());
   }
 
   /** Refuses every switch: {@code baton run} streams, it does not cut over. */

@@ -108,7 +108,6 @@ public final class LiveVerifier implements AutoCloseable {
   private Connection sourceConn;
   private Connection targetConn;
   private long heldNanos;
-  private long chunks;
   private long rechecks;
   private long inexactHolds;
 
@@ -157,36 +156,14 @@ public final class LiveVerifier implements AutoCloseable {
     TableComparison c = new TableComparison(table.name().toString(), transform.targetTable().toString(), sourceSum.rows(),
         targetSum.rows(), sourceSum.checksum().toString(), targetSum.checksum().toString(), mismatched,
         (System.nanoTime() - start) / 1_000_000, described, checks);
-    LOG.info("live verify {} -> {}: {} chunks, {} / {} rows, {} ({} holds placed again so far)", c.source(), c.target(),
-        plan.size(), c.sourceRows(), c.targetRows(), c.equal() ? "equal" : mismatched + " rows differ", inexactHolds);
+    LOG.info("live verify {} -> {}: {} chunks, {} / {} rows, {} (so far {} rechecks, {} holds placed again, apply held"
+        + " {} ms in all)", c.source(), c.target(), plan.size(), c.sourceRows(), c.targetRows(),
+        c.equal() ? "equal" : mismatched + " rows differ", rechecks, inexactHolds, heldNanos / 1_000_000);
     described.stream().limit(10).forEach(d -> LOG.warn("live verify {}: {}", c.source(), d));
     checks.stream().filter(k -> !k.passed())
         .forEach(k -> LOG.warn("live verify {}: check {} failed in {} of {}: {}", c.source(), k.name(), k.differing(),
             k.compared(), k.details()));
     return c;
-  }
-
-  /** @return chunks compared so far, by all passes */
-  public long chunks() {
-    return chunks;
-  }
-
-  /** @return comparisons repeated because a chunk differed */
-  public long rechecks() {
-    return rechecks;
-  }
-
-  /**
-   * @return holds that turned out inexact (the snapshot saw a transaction past the edge) and were
-   *     placed again under a newer snapshot
-   */
-  public long inexactHolds() {
-    return inexactHolds;
-  }
-
-  /** @return the total time tables were held, in ms */
-  public long heldMillis() {
-    return heldNanos / 1_000_000;
   }
 
   private List<SnapshotChunk> plan(TableInfo table, RowTransform transform) {
@@ -205,7 +182,6 @@ public final class LiveVerifier implements AutoCloseable {
 
   private ChunkResult compareChunk(TableInfo table, RowTransform transform, KeptColumns kept, SnapshotChunk chunk)
       throws InterruptedException {
-    chunks++;
     ChunkResult r = null;
     for (int attempt = 0; attempt <= settings.rechecks(); attempt++) {
       if (attempt > 0) {
