@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * on the same machine and the same pgbench data, so that the ratios hold on a noisy machine. Each
  * prints its figures as JSON on standard output and, with {@code --json}, into a file.
  */
-@Command(name = "bench/run", mixinStandardHelpOptions = true, subcommands = {Bench.Snapshot.class, Bench.Stream.class, Bench.Verify.class},
+@Command(name = "bench/run", mixinStandardHelpOptions = true, subcommands = {Bench.Snapshot.class, Bench.Stream.class, Bench.Verify.class,
+    Bench.Cutover.class},
     description = "Benchmarks Baton side by side with a raw COPY pipe and native logical replication.")
 public final class Bench {
   private Bench() {}
@@ -114,6 +115,43 @@ public final class Bench {
     @Override
     Map<String, Object> run(EmbeddedEnvironment env) throws Exception {
       return new SnapshotBench(env, scale, parallelism).run();
+    }
+  }
+
+  /**
+   * {@code bench/run cutover}: cutovers and rollbacks in a row with pgbench at full speed through
+   * PgBouncer the whole time, each switch's write pause measured from the clients' commit log.
+   */
+  @Command(name = "cutover", mixinStandardHelpOptions = true,
+      description = "Runs N cutover-and-rollback cycles under pgbench at full speed (the demo with --rate 0 --cycles N)"
+          + " and writes, for cutovers and rollbacks separately, the write pause (p50, max), failed transactions and"
+          + " the verification after each.")
+  static final class Cutover extends Common implements Callable<Integer> {
+    @Option(names = "--runs", defaultValue = "10", description = "cutover-and-rollback cycles (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--clients", defaultValue = "4", description = "pgbench clients, unthrottled (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--phase-seconds", defaultValue = "10",
+        description = "how long the workload runs on each side before the next switch (default ${DEFAULT-VALUE})")
+    int phaseSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      Path summary = Files.createTempFile("baton-cutover-bench", ".json");
+      try {
+        int code = io.baton.cli.BatonCli.execute("demo", "--scale", Integer.toString(scale), "--clients",
+            Integer.toString(clients), "--rate", "0", "--cycles", Integer.toString(runs), "--phase-seconds",
+            Integer.toString(phaseSeconds), "--postgres", postgres.name(), "--summary-json", summary.toString());
+        if (Files.size(summary) == 0) {
+          throw new BatonException("the cutover rehearsal stopped before it measured anything (exit code " + code + ")");
+        }
+        write(CutoverFigures.from(new ObjectMapper().readTree(summary.toFile()), scale, clients, runs));
+        return code;
+      } finally {
+        Files.deleteIfExists(summary);
+      }
     }
   }
 }

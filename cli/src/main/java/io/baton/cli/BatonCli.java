@@ -69,7 +69,8 @@ public final class BatonCli implements Callable<Integer> {
       description = {"Rehearse a migration of a live pgbench database: pgbench writes through PgBouncer the whole time,"
           + " while Baton snapshots, streams, renames pgbench_accounts to accounts and abalance to balance, cuts over,"
           + " and rolls back, verifying after each step.", ""},
-      footer = {"", "Example:", "  baton demo --scale 10 --summary-json demo.json"})
+      footer = {"", "Examples:", "  baton demo --scale 10 --summary-json demo.json",
+          "  baton demo --rate 0 --cycles 10 --summary-json cutovers.json   # ten cutovers and rollbacks at full speed"})
   static final class Demo implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "10", description = "pgbench scale factor, 100,000 accounts each (default: ${DEFAULT-VALUE}).")
     int scale;
@@ -87,7 +88,8 @@ public final class BatonCli implements Callable<Integer> {
       try (InputStream in = BatonCli.class.getResourceAsStream("/demo-spec.yaml")) {
         Files.write(spec, in.readAllBytes());
       }
-      return run.execute(new Rehearsal.Options(spec, List.of(), scale, null, run.clients, run.rate, run.phaseSeconds, work, run.postgres));
+      return run.execute(new Rehearsal.Options(spec, List.of(), scale, null, run.clients, run.rate, run.phaseSeconds,
+          run.cycles, work, run.postgres));
     }
   }
 
@@ -124,7 +126,7 @@ public final class BatonCli implements Callable<Integer> {
         throw new SpecException("spec file " + spec + " does not exist or cannot be read (pass an existing file with --spec)");
       }
       return run.execute(new Rehearsal.Options(spec.toAbsolutePath(), sourceSql.stream().map(Path::toAbsolutePath).toList(), 0,
-          script == null ? null : script.toAbsolutePath(), run.clients, run.rate, run.phaseSeconds, run.workDir(),
+          script == null ? null : script.toAbsolutePath(), run.clients, run.rate, run.phaseSeconds, run.cycles, run.workDir(),
           run.postgres));
     }
   }
@@ -384,6 +386,10 @@ public final class BatonCli implements Callable<Integer> {
     @Option(names = "--phase-seconds", defaultValue = "8",
         description = "How long the workload runs between steps (default: ${DEFAULT-VALUE}).")
     int phaseSeconds;
+
+    @Option(names = "--cycles", defaultValue = "1",
+        description = "Cutover-and-rollback cycles, each followed by a live verification (default: ${DEFAULT-VALUE}).")
+    int cycles;
 
     private Path work;
 

@@ -20,11 +20,11 @@ import java.util.stream.Stream;
  */
 final class PgbenchLog {
   private final long[] commitsMicros;
-  private final long failed;
+  private final long[] failuresMicros;
 
-  private PgbenchLog(long[] commitsMicros, long failed) {
+  private PgbenchLog(long[] commitsMicros, long[] failuresMicros) {
     this.commitsMicros = commitsMicros;
-    this.failed = failed;
+    this.failuresMicros = failuresMicros;
   }
 
   /**
@@ -33,7 +33,7 @@ final class PgbenchLog {
    */
   static PgbenchLog read(List<Path> files) {
     List<Long> commits = new ArrayList<>();
-    long failed = 0;
+    List<Long> failures = new ArrayList<>();
     for (Path f : files) {
       try (Stream<String> lines = Files.lines(f)) {
         for (String line : (Iterable<String>) lines::iterator) {
@@ -41,19 +41,24 @@ final class PgbenchLog {
           if (p.length < 6) {
             continue;
           }
+          long endMicros = Long.parseLong(p[4]) * 1_000_000L + Long.parseLong(p[5]);
           if (p[2].equals("failed")) {
-            failed++;
+            failures.add(endMicros);
           } else if (!p[2].equals("skipped")) {
-            commits.add(Long.parseLong(p[4]) * 1_000_000L + Long.parseLong(p[5]));
+            commits.add(endMicros);
           }
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    long[] sorted = commits.stream().mapToLong(Long::longValue).toArray();
-    Arrays.sort(sorted);
-    return new PgbenchLog(sorted, failed);
+    return new PgbenchLog(sorted(commits), sorted(failures));
+  }
+
+  private static long[] sorted(List<Long> times) {
+    long[] a = times.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(a);
+    return a;
   }
 
   /** @return transactions committed */
@@ -63,7 +68,16 @@ final class PgbenchLog {
 
   /** @return transactions pgbench logged as failed */
   long failed() {
-    return failed;
+    return failuresMicros.length;
+  }
+
+  /**
+   * @param fromMs window start, ms since the epoch
+   * @param toMs window end, ms since the epoch
+   * @return transactions logged as failed that ended inside the window
+   */
+  long failedBetween(long fromMs, long toMs) {
+    return Arrays.stream(failuresMicros).filter(t -> t >= fromMs * 1000 && t <= toMs * 1000).count();
   }
 
   /**

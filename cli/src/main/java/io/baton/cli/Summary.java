@@ -16,10 +16,13 @@ import java.util.List;
  * <p>JSON keys: {@code status} ("ok" or "failed"), {@code error}, {@code snapshot.rows},
  * {@code snapshot.rows_per_second}, {@code stream.events}, {@code reconcile.equal} and
  * {@code reconcile.mismatched_rows} (of the last verification), {@code reconcile.steps[]},
- * {@code cutover.write_pause_ms} and {@code rollback.write_pause_ms} (longest gap between
- * consecutive client commits around the switch, from pgbench's per-transaction log),
- * {@code cutover.controller_pause_ms}, {@code workload.transactions},
- * {@code workload.failed_transactions}, {@code slots_left}.
+ * {@code workload.transactions}, {@code workload.failed_transactions}, {@code slots_left}; and for
+ * cutovers and rollbacks separately ({@code cutover}, {@code rollback}): {@code runs},
+ * {@code write_pause_ms.p50} and {@code .max} (the longest gap between consecutive client commits
+ * around each switch, from pgbench's per-transaction log), {@code controller_pause_ms.p50} and
+ * {@code .max} (PAUSE issued to RESUME done, on the controller's clock), {@code failed_transactions}
+ * (logged as failed within a second of a switch), {@code reconcile_equal[]} (the live verification
+ * after each) and {@code each[]} with every switch's figures. Percentiles are nearest-rank.
  */
 final class Summary {
   /**
@@ -39,6 +42,20 @@ final class Summary {
     }
   }
 
+  /**
+   * One cutover or one rollback, as measured.
+   *
+   * @param cycle which cutover-and-rollback cycle, from 1
+   * @param controllerPauseMs PAUSE issued to RESUME done, on the controller's clock, ms
+   * @param drainMs the drain inside the pause, ms
+   * @param writePauseMs the longest gap between consecutive client commits that overlaps the
+   *     switch, ms; -1 when the clients' log does not cover it
+   * @param failedTransactions transactions pgbench logged as failed within a second of the switch
+   * @param reconcileEqual whether the live verification after the switch found both sides equal
+   */
+  record SwitchFigures(int cycle, long controllerPauseMs, long drainMs, long writePauseMs, long failedTransactions,
+      boolean reconcileEqual) {}
+
   String spec;
   String error;
   boolean badInput;
@@ -47,13 +64,11 @@ final class Summary {
   long streamEvents;
   long transactions;
   long failedTransactions = -1;
-  long cutoverPauseMs = -1;
-  long rollbackPauseMs = -1;
-  long cutoverControllerMs = -1;
-  long rollbackControllerMs = -1;
   long maxPauseMs;
   int slotsLeft = -1;
   final List<Verification> verifications = new ArrayList<>();
+  final List<SwitchFigures> cutovers = new ArrayList<>();
+  final List<SwitchFigures> rollbacks = new ArrayList<>();
 
   /** @return the checks that failed, empty when the rehearsal passed */
   List<String> failures() {
@@ -72,16 +87,34 @@ final class Summary {
     if (failedTransactions != 0) {
       f.add("workload: " + failedTransactions + " failed transactions");
     }
-    if (cutoverPauseMs < 0 || cutoverPauseMs >= maxPauseMs) {
-      f.add("cutover write pause " + cutoverPauseMs + " ms (limit " + maxPauseMs + ")");
+    if (cutovers.isEmpty() || rollbacks.isEmpty()) {
+      f.add("cutovers " + cutovers.size() + ", rollbacks " + rollbacks.size() + ": the rehearsal did not finish");
     }
-    if (rollbackPauseMs < 0 || rollbackPauseMs >= maxPauseMs) {
-      f.add("rollback write pause " + rollbackPauseMs + " ms (limit " + maxPauseMs + ")");
-    }
+    switchFailures("cutover", cutovers, f);
+    switchFailures("rollback", rollbacks, f);
     if (slotsLeft != 0) {
       f.add("replication slots left behind: " + slotsLeft);
     }
     return f;
+  }
+
+  private void switchFailures(String kind, List<SwitchFigures> switches, List<String> f) {
+    for (SwitchFigures s : switches) {
+      if (s.writePauseMs() < 0 || s.writePauseMs() >= maxPauseMs) {
+        f.add(kind + " " + s.cycle() + ": write pause " + s.writePauseMs() + " ms (limit " + maxPauseMs + ")");
+      }
+    }
+  }
+
+  /**
+   * @param values the figures; not empty
+   * @param p the percentile, 0 to 1
+   * @return the nearest-rank percentile
+   */
+  static long percentile(List<Long> values, double p) {
+    List<Long> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p * sorted.size());
+    return sorted.get(Math.max(0, rank - 1));
   }
 
   boolean ok() {
@@ -123,17 +156,33 @@ final class Summary {
         ComparisonJson.put(tables.addObject(), t);
       }
     }
-    ObjectNode cut = root.putObject("cutover");
-    cut.put("write_pause_ms", cutoverPauseMs);
-    cut.put("controller_pause_ms", cutoverControllerMs);
-    ObjectNode rb = root.putObject("rollback");
-    rb.put("write_pause_ms", rollbackPauseMs);
-    rb.put("controller_pause_ms", rollbackControllerMs);
+    putSwitches(root.putObject("cutover"), cutovers);
+    putSwitches(root.putObject("rollback"), rollbacks);
     ObjectNode w = root.putObject("workload");
     w.put("transactions", transactions);
     w.put("failed_transactions", failedTransactions);
     root.put("slots_left", slotsLeft);
     return root;
+  }
+
+  private static void putSwitches(ObjectNode node, List<SwitchFigures> switches) {
+    node.put("runs", switches.size());
+    putPercentiles(node.putObject("write_pause_ms"), switches.stream().map(SwitchFigures::writePauseMs).toList());
+    putPercentiles(node.putObject("controller_pause_ms"), switches.stream().map(SwitchFigures::controllerPauseMs).toList());
+    node.put("failed_transactions", switches.stream().mapToLong(SwitchFigures::failedTransactions).sum());
+    ArrayNode equal = node.putArray("reconcile_equal");
+    switches.forEach(s -> equal.add(s.reconcileEqual()));
+    ArrayNode each = node.putArray("each");
+    for (SwitchFigures s : switches) {
+      each.addObject().put("cycle", s.cycle()).put("write_pause_ms", s.writePauseMs())
+          .put("controller_pause_ms", s.controllerPauseMs()).put("drain_ms", s.drainMs())
+          .put("failed_transactions", s.failedTransactions()).put("reconcile_equal", s.reconcileEqual());
+    }
+  }
+
+  private static void putPercentiles(ObjectNode node, List<Long> values) {
+    node.put("p50", values.isEmpty() ? -1 : percentile(values, 0.5));
+    node.put("max", values.isEmpty() ? -1 : percentile(values, 1.0));
   }
 
   String toJsonText() {
@@ -149,8 +198,8 @@ final class Summary {
     sb.append("Baton rehearsal of '").append(spec).append("': ").append(ok() ? "OK" : "FAILED").append('\n');
     sb.append(String.format("  snapshot     %,d rows in %,d ms (%,d rows/s)%n", snapshotRows, snapshotMillis, rowsPerSecond()));
     sb.append(String.format("  stream       %,d change events captured%n", streamEvents));
-    sb.append(String.format("  cutover      write pause %,d ms seen by clients (controller: %,d ms)%n", cutoverPauseMs, cutoverControllerMs));
-    sb.append(String.format("  rollback     write pause %,d ms seen by clients (controller: %,d ms)%n", rollbackPauseMs, rollbackControllerMs));
+    appendSwitches(sb, "cutover", cutovers);
+    appendSwitches(sb, "rollback", rollbacks);
     sb.append(String.format("  workload     %,d transactions, %,d failed%n", transactions, failedTransactions));
     for (Verification v : verifications) {
       sb.append(String.format("  verify       %-18s %s%s%n", v.step(), v.equal() ? "equal" : v.mismatchedRows() + " rows differ",
@@ -165,5 +214,13 @@ final class Summary {
       sb.append("  FAILED: ").append(f).append('\n');
     }
     return sb.toString();
+  }
+
+  private static void appendSwitches(StringBuilder sb, String kind, List<SwitchFigures> switches) {
+    for (SwitchFigures s : switches) {
+      sb.append(String.format("  %-12s write pause %,d ms seen by clients (controller: %,d ms, drain %,d ms)%s%n",
+          switches.size() == 1 ? kind : kind + " " + s.cycle(), s.writePauseMs(), s.controllerPauseMs(), s.drainMs(),
+          s.failedTransactions() == 0 ? "" : ", " + s.failedTransactions() + " failed transactions"));
+    }
   }
 }

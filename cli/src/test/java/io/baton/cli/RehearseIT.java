@@ -36,8 +36,10 @@ class RehearseIT {
     assertThat(s.path("reconcile").path("steps")).hasSize(4);
     assertThat(s.path("reconcile").path("steps").get(2).path("tables").get(1).path("target").asText())
         .isEqualTo("public.purchases");
-    assertThat(s.path("cutover").path("write_pause_ms").asLong()).isBetween(0L, 4999L);
-    assertThat(s.path("rollback").path("write_pause_ms").asLong()).isBetween(0L, 4999L);
+    assertThat(s.path("cutover").path("runs").asInt()).isEqualTo(1);
+    assertThat(s.path("cutover").path("write_pause_ms").path("max").asLong()).isBetween(0L, 4999L);
+    assertThat(s.path("rollback").path("write_pause_ms").path("max").asLong()).isBetween(0L, 4999L);
+    assertThat(s.path("rollback").path("reconcile_equal").toString()).isEqualTo("[true]");
     assertThat(s.path("slots_left").asInt()).isZero();
   }
 }
