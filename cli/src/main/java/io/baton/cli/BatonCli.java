@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
     description = "Zero-downtime PostgreSQL migrations: COPY snapshot, CDC through Kafka, verified cutover and rollback.",
     subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class, BatonCli.Run.class, BatonCli.Reconcile.class,
-        BatonCli.Report.class, BatonCli.Profile.class, BatonCli.SpecReferenceCommand.class},
+        BatonCli.Report.class, BatonCli.Profile.class, BatonCli.SpecReferenceCommand.class, ControlCommands.Cutover.class,
+        ControlCommands.Rollback.class, ControlCommands.Finalize.class, ControlCommands.Status.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every check passed", "1:a check failed (see the summary)", "2:bad input", "3:environment not usable"})
 public final class BatonCli implements Callable<Integer> {
@@ -156,10 +157,16 @@ public final class BatonCli implements Callable<Integer> {
         + " column operations, what a rollback cannot undo, target DDL), writing nothing anywhere.")
     boolean dryRun;
 
-    @Option(names = "--metrics", paramLabel = "HOST:PORT|off", defaultValue = "127.0.0.1:9464",
-        description = "Where to serve Prometheus metrics (GET /metrics); port 0 picks a free one, off serves none"
+    @Option(names = {"--listen", "--metrics"}, paramLabel = "HOST:PORT|off", defaultValue = "127.0.0.1:9464",
+        description = "Where to serve Prometheus metrics (GET /metrics) and the control API (/api/...) that baton"
+            + " cutover, rollback and finalize talk to; port 0 picks a free one, off serves neither"
             + " (default: ${DEFAULT-VALUE}).")
     String metrics;
+
+    @Option(names = "--api-token-file", paramLabel = "FILE",
+        description = "The bearer token the control API's commands require (default: $" + ApiToken.ENV + ", else a new"
+            + " random one written to WORK_DIR/" + ApiToken.FILE_NAME + ", readable by its owner only).")
+    Path apiTokenFile;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -178,7 +185,7 @@ public final class BatonCli implements Callable<Integer> {
       }
       Files.createDirectories(workDir);
       return RunCommand.run(loaded, s, t, bootstrap, workDir.toAbsolutePath(), java.time.Duration.ofSeconds(10),
-          metricsAddress(metrics));
+          metricsAddress(metrics), ApiToken.given(apiTokenFile));
     }
 
     /** @return the address, or null for {@code off} */

@@ -54,6 +54,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Migration implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
+  /**
+   * What the steps of a switch besides the drain are taken to cost until this process has measured
+   * a switch of its own, ms: over the 20 switches of {@code bench/run cutover --runs 10} they took
+   * 50 to 170 ms (pause minus drain, controller's clock; see BENCHMARKS.md).
+   */
+  static final long DEFAULT_SWITCH_OVERHEAD_MS = 150;
 
   private final MigrationSpec spec;
   private final Database source;
@@ -71,6 +77,7 @@ final class Migration implements AutoCloseable {
   private long snapshotRows;
   private long snapshotMillis;
   private long streamedEvents;
+  private volatile long switchOverheadMs = DEFAULT_SWITCH_OVERHEAD_MS;
 
   private Migration(MigrationSpec spec, Database source, Database target, String bootstrapServers, Path workDir,
       TrafficRouter router, Map<TableInfo, RowTransform> forwardTables) {
@@ -156,7 +163,9 @@ final class Migration implements AutoCloseable {
    *       an exported snapshot, plans and copies every table under that snapshot, then streams;
    *   <li>stopped during the bulk snapshot: copies the chunks that are not done under a new
    *       snapshot (see {@link #resumeSnapshot}), then streams from the slot;
-   *   <li>stopped while streaming: streams again from the slot and the stored offsets.
+   *   <li>stopped while streaming (or after a rollback): streams again from the slot and the stored
+   *       offsets;
+   *   <li>stopped after a cutover: reverse replication runs again from its slot on the target.
    * </ul>
    *
    * @throws BatonException when the migration is in a state this cannot continue from
@@ -169,9 +178,13 @@ final class Migration implements AutoCloseable {
         copyUnderNewSlot();
       }
       case SNAPSHOTTING -> resumeSnapshot();
-      case STREAMING, READY -> resumeStreaming();
+      case STREAMING, READY, ROLLED_BACK -> resumeStreaming();
+      case CUT_OVER -> resumeReverse();
+      case FINALIZED -> throw new BatonException("migration " + spec.name() + " is finalized (baton.journal on the target):"
+          + " its slots are gone and nothing is left to run; a new migration needs a new name");
       default -> throw new BatonException("migration " + spec.name() + " is " + journal.state()
-          + " (baton.journal on the target); start can continue a migration that is snapshotting or streaming");
+          + " (baton.journal on the target); start can continue a migration that is snapshotting, streaming, cut over"
+          + " or rolled back");
     }
   }
 
@@ -313,6 +326,25 @@ final class Migration implements AutoCloseable {
   }
 
   /**
+   * Restarts reverse replication after this process stopped in state CUT_OVER, from the reverse slot
+   * on the target and the offsets stored on the source.
+   *
+   * @throws BatonException when the reverse slot is gone
+   */
+  private void resumeReverse() {
+    try (Connection t = target.connect()) {
+      if (!ReplicationSlots.slotExists(t, MigrationSpec.slotName(reverseName()))) {
+        throw new BatonException("cannot resume reverse replication of " + spec.name() + ": slot "
+            + MigrationSpec.slotName(reverseName()) + " is gone from the target, so changes made there since may be"
+            + " missing on the source; do not roll back before the source is reconciled (baton reconcile)");
+      }
+    } catch (SQLException e) {
+      throw PgErrors.classify("checking the reverse slot", e);
+    }
+    reverse = ReplicationPipeline.start(reverseName(), target, source, reverseTables(), bootstrapServers, workDir, spec.apply());
+  }
+
+  /**
    * @throws BatonException when a stage of the running pipeline stopped on an error
    */
   synchronized void checkHealthy() {
@@ -337,6 +369,16 @@ final class Migration implements AutoCloseable {
     return running == null ? 0 : running.lastBatchLagMs();
   }
 
+  /** Stops every pipeline without dropping a slot, as a crash would: the same run continues later. */
+  synchronized void stopPipelines() {
+    stopStreaming();
+    if (reverse != null) {
+      streamedEvents += reverse.capturedEvents();
+      reverse.close();
+      reverse = null;
+    }
+  }
+
   /** Stops the forward pipeline without dropping its slot, as a crash would. */
   synchronized void stopStreaming() {
     stopVerifying();
@@ -355,8 +397,17 @@ final class Migration implements AutoCloseable {
    * @return what the switch measured
    */
   Switchover.Result cutover() {
+    return cutover("operator");
+  }
+
+  /**
+   * @param actor who asked, for the journal
+   * @return what the switch measured
+   * @see #cutover()
+   */
+  Switchover.Result cutover(String actor) {
     stopVerifying();
-    journal.transition(MigrationState.CUTTING_OVER, "operator", null);
+    journal.transition(MigrationState.CUTTING_OVER, actor, null);
     String rev = reverseName();
     Switchover.Result r;
     try {
@@ -372,7 +423,8 @@ final class Migration implements AutoCloseable {
     dropSlot(source, spec.name());
     deleteOffsets(rev);
     reverse = ReplicationPipeline.start(rev, target, source, reverseTables(), bootstrapServers, workDir, spec.apply());
-    journal.transition(MigrationState.CUT_OVER, "operator", "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
+    switchOverheadMs = Math.max(0, r.pauseMs() - r.drainMs());
+    journal.transition(MigrationState.CUT_OVER, actor, "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
     return r;
   }
 
@@ -383,8 +435,17 @@ final class Migration implements AutoCloseable {
    * @return what the switch measured
    */
   Switchover.Result rollback() {
+    return rollback("operator");
+  }
+
+  /**
+   * @param actor who asked, for the journal
+   * @return what the switch measured
+   * @see #rollback()
+   */
+  Switchover.Result rollback(String actor) {
     stopVerifying();
-    journal.transition(MigrationState.ROLLING_BACK, "operator", null);
+    journal.transition(MigrationState.ROLLING_BACK, actor, null);
     Switchover.Result r;
     try {
       r = new Switchover(router, System::currentTimeMillis).run(reverse, target, source,
@@ -401,8 +462,51 @@ final class Migration implements AutoCloseable {
     dropSlot(target, reverseName());
     deleteOffsets(spec.name());
     forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply());
-    journal.transition(MigrationState.ROLLED_BACK, "operator", "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
+    switchOverheadMs = Math.max(0, r.pauseMs() - r.drainMs());
+    journal.transition(MigrationState.ROLLED_BACK, actor, "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
     return r;
+  }
+
+  /**
+   * The point of no return: stops every pipeline and drops every slot and publication on both
+   * sides. From a CUT_OVER migration the source stops receiving the target's changes; from a
+   * ROLLED_BACK one, the target stops receiving the source's.
+   *
+   * @param actor who asked, for the journal
+   * @throws BatonException when the migration is in another state
+   */
+  void finalizeMigration(String actor) {
+    MigrationState from = journal.state();
+    if (from != MigrationState.CUT_OVER && from != MigrationState.ROLLED_BACK) {
+      throw new BatonException("migration " + spec.name() + " is " + from + "; only a migration that is CUT_OVER or"
+          + " ROLLED_BACK can be finalized");
+    }
+    close();
+    journal.transition(MigrationState.FINALIZED, actor, (from == MigrationState.CUT_OVER ? "the target" : "the source")
+        + " holds traffic; slots and publications dropped on both sides");
+  }
+
+  /**
+   * @return what the steps of a switch besides the drain cost, ms: measured on this process's last
+   *     switch, {@link #DEFAULT_SWITCH_OVERHEAD_MS} before one
+   */
+  long switchOverheadMs() {
+    return switchOverheadMs;
+  }
+
+  /** @return the forward pipeline (source to target) while it runs, else null */
+  synchronized ReplicationPipeline forwardPipeline() {
+    return forward;
+  }
+
+  /** @return the source database */
+  Database source() {
+    return source;
+  }
+
+  /** @return the target database */
+  Database target() {
+    return target;
   }
 
   /**

@@ -88,8 +88,10 @@ final class MigrationMetrics implements AutoCloseable {
         }
       }
     });
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "baton-metrics");
+    // a few threads: a gate evaluation (GET /api/gates) may take as long as a drain, and must not
+    // hold up a scrape
+    ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "baton-http");
       t.setDaemon(true);
       return t;
     });
@@ -172,6 +174,16 @@ final class MigrationMetrics implements AutoCloseable {
       return r == null ? Double.NaN : value.applyAsDouble(r);
     }, Double.NaN);
     Gauge.builder(name, migration, read).tag("table", table.toString()).description(description).register(registry);
+  }
+
+  /**
+   * Serves another path on the same address (the control API).
+   *
+   * @param path the path prefix
+   * @param handler what answers it
+   */
+  void route(String path, com.sun.net.httpserver.HttpHandler handler) {
+    server.createContext(path, handler);
   }
 
   /** @return the port actually bound */

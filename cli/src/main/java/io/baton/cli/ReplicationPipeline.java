@@ -157,6 +157,29 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
     return sink.lagSinceLastCall();
   }
 
+  /** @return apply attempts that failed, retried or not (see {@link StreamSink#failedAttempts()}) */
+  public long failedApplyAttempts() {
+    return sink.failedAttempts();
+  }
+
+  /**
+   * @return WAL the origin holds for this pipeline's slot and the pipeline has not confirmed, bytes
+   *     ({@code pg_current_wal_lsn()} minus the slot's {@code confirmed_flush_lsn}); -1 when it
+   *     cannot be read (no slot, no connection)
+   */
+  public long slotLagBytes() {
+    try (Connection c = origin.connect();
+        java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)"
+            + " FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, MigrationSpec.slotName(name));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getObject(1) != null ? Math.max(0, rs.getLong(1)) : -1;
+      }
+    } catch (SQLException | BatonException e) {
+      return -1;
+    }
+  }
+
   /** @return end-to-end lag of the last batch applied, ms (see {@link StreamSink#lastBatchLagMs()}) */
   public long lastBatchLagMs() {
     return sink.lastBatchLagMs();

@@ -1,7 +1,7 @@
 package io.baton.cli;
 
 import io.baton.BatonException;
-import io.baton.cutover.TrafficRouter;
+import io.baton.cutover.TrafficRouters;
 import io.baton.pg.Database;
 import io.baton.reconciler.ContinuousVerifier;
 import io.baton.reconciler.VerifyResults;
@@ -15,9 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code baton run}: starts a migration, or continues it from the journal on the target, and
- * streams until the process is asked to stop (SIGTERM, Ctrl-C). Stopping keeps the slot, the
+ * streams until the process is asked to stop (SIGTERM, Ctrl-C). Stopping keeps the slots, the
  * offsets and the journal, so that running the same command again continues; so does a crash.
- * Cutover is not part of this command.
+ *
+ * <p>It serves metrics and the control API ({@link ControlApi}) on one address, and runs the
+ * cutover {@link Controller}: {@code baton cutover}, {@code rollback} and {@code finalize} are
+ * commands to this process, carried out with the spec's router ({@code cutover.router}).
  */
 final class RunCommand {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -31,14 +34,26 @@ final class RunCommand {
    * @param kafka the Kafka bootstrap servers
    * @param workDir where Debezium's offsets and Kafka Streams' state live; the same on every run
    * @param statusEvery how often the status is logged
-   * @param metrics where to serve metrics ({@link MigrationMetrics}), or null for none
+   * @param metrics where to serve metrics ({@link MigrationMetrics}) and the control API, or null
+   *     for neither
+   * @param token the control API's token, or null to generate one into the work directory
    * @return {@link BatonCli#OK} when stopped on request, {@link BatonCli#CHECK_FAILED} when the
    *     pipeline failed
+   * @throws BatonException when the API would listen beyond loopback without a given token
    */
   static int run(MigrationSpec spec, Database source, Database target, String kafka, Path workDir, Duration statusEvery,
-      java.net.InetSocketAddress metrics) throws InterruptedException {
-    Migration migration = Migration.prepare(spec, source, target, kafka, workDir, new NoTrafficRouter());
+      java.net.InetSocketAddress metrics, ApiToken token) throws InterruptedException {
+    if (metrics != null && token == null && !metrics.getAddress().isLoopbackAddress()) {
+      throw new io.baton.spec.SpecException("the control API would listen on " + metrics.getHostString() + ", beyond"
+          + " loopback, without a token of yours: pass --api-token-file FILE or set " + ApiToken.ENV);
+    }
+    Migration migration = Migration.prepare(spec, source, target, kafka, workDir,
+        TrafficRouters.from(spec.cutover().router(), source));
     MigrationMetrics endpoint = metrics == null ? null : MigrationMetrics.serve(migration, spec, metrics);
+    Controller controller = new Controller(migration, spec);
+    if (endpoint != null) {
+      ControlApi.serve(endpoint, controller, token != null ? token : ApiToken.generate(workDir));
+    }
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -56,12 +71,17 @@ final class RunCommand {
       if (spec.verify().continuous()) {
         migration.startVerifying();
       }
+      controller.start();
       long nextStatus = System.nanoTime() + statusEvery.toNanos();
       while (!stop.await(1, TimeUnit.SECONDS)) {
+        if (migration.state() == io.baton.cutover.MigrationState.FINALIZED) {
+          LOG.info("migration {} is finalized: nothing left to run", spec.name());
+          return BatonCli.OK;
+        }
         migration.checkHealthy();
         if (System.nanoTime() >= nextStatus) {
-          LOG.info("migration {}: {} changes applied since start{}", spec.name(), migration.appliedEvents(),
-              verifyStatus(migration.verifier()));
+          LOG.info("migration {} ({}): {} changes applied since start{}", spec.name(), migration.state(),
+              migration.appliedEvents(), verifyStatus(migration.verifier()));
           nextStatus = System.nanoTime() + statusEvery.toNanos();
         }
       }
@@ -71,7 +91,8 @@ final class RunCommand {
       LOG.error("migration {} stopped: {}", spec.name(), e.getMessage());
       return BatonCli.CHECK_FAILED;
     } finally {
-      migration.stopStreaming();
+      controller.close();
+      migration.stopPipelines();
       if (endpoint != null) {
         endpoint.close();
       }
@@ -89,23 +110,5 @@ final class RunCommand {
     return String.format("; live verify: %,d rows compared, %d of %d tables clean in their last pass, %,d rows differ%s%s",
         v.rowsVerified(), clean, v.tables().size(), mismatched, v.backingOff() ? " (backing off: apply lags)" : "",
         v.lastError() == null ? "" : "; last error: " + v.lastError());
-  }
-
-  /** Refuses every switch: {@code baton run} streams, it does not cut over. */
-  private static final class NoTrafficRouter implements TrafficRouter {
-    @Override
-    public void pause(long timeoutMs) {
-      throw new BatonException("baton run has no traffic router; it does not cut over");
-    }
-
-    @Override
-    public void repoint(Database database) {
-      throw new BatonException("baton run has no traffic router; it does not cut over");
-    }
-
-    @Override
-    public void resume() {
-      // nothing was paused
-    }
   }
 }

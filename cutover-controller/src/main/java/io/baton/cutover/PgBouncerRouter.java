@@ -104,7 +104,35 @@ public final class PgBouncerRouter implements TrafficRouter {
         + port + " -U " + adminUser + " pgbouncer -c 'RESUME " + alias + "'", last, false);
   }
 
-  private void admin(String command, Duration timeout) {
-    AdminConsole.execute(host, port, "pgbouncer", adminUser, command, timeout);
+  /**
+   * Reads {@code SHOW DATABASES}: the alias must exist, not be paused or disabled, and point at the
+   * expected server.
+   */
+  @Override
+  public String problem(Database expected) {
+    java.util.List<java.util.Map<String, String>> rows;
+    try {
+      rows = admin("SHOW DATABASES", COMMAND_TIMEOUT);
+    } catch (BatonException e) {
+      return "PgBouncer's admin console does not answer: " + e.getMessage();
+    }
+    for (java.util.Map<String, String> r : rows) {
+      if (!alias.equals(r.get("name"))) {
+        continue;
+      }
+      String points = r.get("host") + ":" + r.get("port") + "/" + r.get("database");
+      if (!points.equals(expected.host() + ":" + expected.port() + "/" + expected.database())) {
+        return "PgBouncer database " + alias + " points at " + points + ", not at " + expected;
+      }
+      if ("1".equals(r.get("paused")) || "1".equals(r.get("disabled"))) {
+        return "PgBouncer database " + alias + " is paused or disabled (RESUME " + alias + " / ENABLE " + alias + ")";
+      }
+      return null;
+    }
+    return "PgBouncer has no database " + alias + " (SHOW DATABASES)";
+  }
+
+  private java.util.List<java.util.Map<String, String>> admin(String command, Duration timeout) {
+    return AdminConsole.execute(host, port, "pgbouncer", adminUser, command, timeout);
   }
 }

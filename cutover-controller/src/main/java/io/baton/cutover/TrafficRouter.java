@@ -21,4 +21,12 @@ public interface TrafficRouter {
 
   /** Lets transactions through again. Never leaves traffic paused on failure: it retries. */
   void resume();
+
+  /**
+   * Checks the router without changing anything (a cutover gate).
+   *
+   * @param expected the database that holds traffic now
+   * @return why the router is not healthy or points elsewhere, or null when it is healthy
+   */
+  String problem(Database expected);
 }

@@ -39,6 +39,11 @@ class SwitchoverTest {
     public void resume() {
       calls.add("resume");
     }
+
+    @Override
+    public String problem(Database expected) {
+      return null;
+    }
   };
 
   private Replication draining(long tookMs, boolean fail) {

@@ -225,6 +225,7 @@ final class SinkWorker implements AutoCloseable {
         apply(records);
         return;
       } catch (BatonException e) {
+        shared.failedAttempts().incrementAndGet();
         if (!e.isRetriable() || attempt >= MAX_ATTEMPTS || !running) {
           throw e;
         }

@@ -38,14 +38,16 @@ public final class StreamSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSink.class);
 
   /**
-   * What the threads of one sink share: counters, the lag histogram, the first failure, and which
-   * partitions have applied each drain marker.
+   * What the threads of one sink share: counters (failed attempts counts every apply attempt that
+   * failed, retried or not), the lag histogram, the first failure, and which partitions have
+   * applied each drain marker.
    */
   record Shared(AtomicLong applied, AtomicLong skippedRepeats, AtomicLong skippedInSnapshot, AtomicLong lastCommitTimeMs,
-      AtomicLong lastBatchLagMs, Recorder lag, AtomicReference<Throwable> failure, Map<String, Set<TopicPartition>> markers) {
+      AtomicLong lastBatchLagMs, AtomicLong failedAttempts, Recorder lag, AtomicReference<Throwable> failure,
+      Map<String, Set<TopicPartition>> markers) {
     Shared() {
-      this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new Recorder(3),
-          new AtomicReference<>(), new ConcurrentHashMap<>());
+      this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
+          new Recorder(3), new AtomicReference<>(), new ConcurrentHashMap<>());
     }
 
     void markerApplied(String marker, TopicPartition partition) {
@@ -165,6 +167,11 @@ public final class StreamSink implements AutoCloseable {
   /** @return the number of row changes applied and committed, all threads together */
   public long applied() {
     return shared.applied().get();
+  }
+
+  /** @return apply attempts that failed (a batch rolled back), retried or not, all threads together */
+  public long failedAttempts() {
+    return shared.failedAttempts().get();
   }
 
   /** @return the source commit time of the newest applied change, ms since the epoch; 0 before any */

@@ -10,10 +10,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     the cutover is aborted and traffic resumes on the side that is safe
  * @param drainTimeoutMs how long to wait for the pipeline to apply everything up to the frozen
  *     LSN before a cutover may start its pause, default 60000
+ * @param gates what a cutover waits for, never null
+ * @param router how {@code baton run} moves traffic, or null when it has no router (it then
+ *     streams and verifies, and refuses to cut over)
  */
-public record CutoverSettings(long maxWritePauseMs, long drainTimeoutMs) {
+public record CutoverSettings(long maxWritePauseMs, long drainTimeoutMs, GateSettings gates, RouterSettings router) {
   /** The defaults. */
-  public static final CutoverSettings DEFAULTS = new CutoverSettings(5000, 60000);
+  public static final CutoverSettings DEFAULTS = new CutoverSettings(5000, 60000, GateSettings.DEFAULTS, null);
 
   @JsonCreator
   static CutoverSettings fromYaml(
@@ -21,10 +24,16 @@ public record CutoverSettings(long maxWritePauseMs, long drainTimeoutMs) {
           + " aborted and traffic resumes on the side that is safe.", defaultValue = "5000")
       @JsonProperty("maxWritePauseMs") Long maxWritePauseMs,
       @SpecDoc(value = "How long to wait for the pipeline to drain before a switch may pause writes, in ms; at least"
-          + " 1000.", defaultValue = "60000") @JsonProperty("drainTimeoutMs") Long drainTimeoutMs) {
+          + " 1000.", defaultValue = "60000") @JsonProperty("drainTimeoutMs") Long drainTimeoutMs,
+      @SpecDoc("The conditions a cutover waits for; every one must pass when the write pause would begin.")
+      @JsonProperty("gates") GateSettings gates,
+      @SpecDoc("How baton run moves client traffic; without it, baton run streams and verifies but does not cut over.")
+      @JsonProperty("router") RouterSettings router) {
     return new CutoverSettings(
         maxWritePauseMs == null ? DEFAULTS.maxWritePauseMs : maxWritePauseMs,
-        drainTimeoutMs == null ? DEFAULTS.drainTimeoutMs : drainTimeoutMs);
+        drainTimeoutMs == null ? DEFAULTS.drainTimeoutMs : drainTimeoutMs,
+        gates == null ? GateSettings.DEFAULTS : gates,
+        router);
   }
 
   public CutoverSettings {

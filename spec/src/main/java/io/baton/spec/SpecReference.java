@@ -82,6 +82,9 @@ public final class SpecReference {
     if (c == Integer.class || c == int.class || c == Long.class || c == long.class) {
       return "integer";
     }
+    if (c == Double.class || c == double.class) {
+      return "number";
+    }
     if (c == Boolean.class || c == boolean.class) {
       return "true or false";
     }

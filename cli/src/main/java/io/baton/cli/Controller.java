@@ -1,0 +1,269 @@
+package io.baton.cli;
+
+import io.baton.BatonException;
+import io.baton.cutover.GateReport;
+import io.baton.cutover.MigrationState;
+import io.baton.cutover.Switchover;
+import io.baton.spec.MigrationSpec;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cutover controller of {@code baton run}: takes the operator's commands (from the control API)
+ * and carries them out one at a time on its own thread, so that a switch never overlaps another.
+ *
+ * <ul>
+ *   <li>Every second it samples the lags for the gates ({@link GateProbe#sample}).
+ *   <li>{@link #arm} arms a cutover: every {@value #EVALUATE_EVERY_S} seconds the gates are
+ *       evaluated, and the cutover starts as soon as every one passes. {@link #postpone} disarms it.
+ *   <li>{@link #rollback} and {@link #finalizeMigration} run at once (a rollback has no gates: it is
+ *       what an operator reaches for when something is wrong).
+ * </ul>
+ *
+ * Each command gets a request number; {@link #status()} tells the outcome of the latest one, so
+ * that a client can wait for its own. After each switch live verification starts again over the
+ * direction that runs, and the lag must hold again for the gates' holding period.
+ */
+final class Controller implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+  static final int EVALUATE_EVERY_S = 2;
+  private static final Set<MigrationState> CAN_CUT_OVER = EnumSet.of(MigrationState.STREAMING, MigrationState.READY,
+      MigrationState.ROLLED_BACK);
+
+  private final Migration migration;
+  private final MigrationSpec spec;
+  private final GateProbe probe;
+  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "baton-controller");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicLong requests = new AtomicLong();
+  private long armedBy = -1;
+  private long lastEvaluationMs;
+  private GateReport lastReport;
+  private Outcome outcome;
+  private String busy;
+
+  /**
+   * The outcome of a command.
+   *
+   * @param request the command's number
+   * @param action cutover, rollback, finalize or postpone
+   * @param ok whether it did what was asked
+   * @param message what happened, with its numbers
+   * @param pauseMs the write pause of a switch, ms; -1 otherwise
+   * @param atMs when it ended, ms since the epoch
+   */
+  record Outcome(long request, String action, boolean ok, String message, long pauseMs, long atMs) {}
+
+  /**
+   * What the controller is doing.
+   *
+   * @param migration the migration's name
+   * @param state the journal's state
+   * @param armed the request number of the armed cutover, -1 when none is armed
+   * @param busy the command running now, or null
+   * @param lastReport the last gate evaluation, or null before one
+   * @param outcome the outcome of the latest command that ended, or null
+   */
+  record Status(String migration, MigrationState state, long armed, String busy, GateReport lastReport, Outcome outcome) {}
+
+  Controller(Migration migration, MigrationSpec spec) {
+    this.migration = migration;
+    this.spec = spec;
+    this.probe = new GateProbe(migration, spec);
+  }
+
+  /** Starts sampling (and cutting over once armed). */
+  void start() {
+    thread.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Evaluates every gate now, from the caller's thread (the drain marker may take up to the write
+   * pause deadline).
+   *
+   * @return the report
+   */
+  GateReport evaluateGates() {
+    GateReport r = probe.evaluate();
+    synchronized (this) {
+      lastReport = r;
+    }
+    return r;
+  }
+
+  /**
+   * Arms a cutover: it starts as soon as every gate passes.
+   *
+   * @param actor who asked
+   * @return the request number
+   * @throws BatonException when the migration cannot cut over from its state
+   */
+  synchronized long arm(String actor) {
+    MigrationState state = migration.state();
+    if (!CAN_CUT_OVER.contains(state)) {
+      throw new BatonException("migration " + spec.name() + " is " + state + ": a cutover needs it STREAMING, READY or"
+          + " ROLLED_BACK");
+    }
+    if (armedBy < 0) {
+      armedBy = requests.incrementAndGet();
+      LOG.info("migration {}: cutover armed by {} (request {}); it starts once every gate passes", spec.name(), actor, armedBy);
+    }
+    return armedBy;
+  }
+
+  /**
+   * Disarms the armed cutover, if any.
+   *
+   * @param actor who asked
+   * @return the request number of the postpone
+   */
+  synchronized long postpone(String actor) {
+    long id = requests.incrementAndGet();
+    if (armedBy >= 0) {
+      outcome = new Outcome(armedBy, "cutover", false, "postponed by " + actor, -1, System.currentTimeMillis());
+      LOG.info("migration {}: cutover postponed by {}", spec.name(), actor);
+      armedBy = -1;
+    }
+    return id;
+  }
+
+  /**
+   * Starts a rollback now, on the controller's thread.
+   *
+   * @param actor who asked
+   * @return the request number
+   * @throws BatonException when the migration is not CUT_OVER
+   */
+  synchronized long rollback(String actor) {
+    requireState(MigrationState.CUT_OVER, "a rollback");
+    long id = requests.incrementAndGet();
+    thread.execute(() -> runSwitch(id, "rollback", () -> migration.rollback(actor)));
+    return id;
+  }
+
+  /**
+   * Finalizes now, on the controller's thread: the point of no return.
+   *
+   * @param actor who asked
+   * @return the request number
+   * @throws BatonException when the migration is neither CUT_OVER nor ROLLED_BACK
+   */
+  synchronized long finalizeMigration(String actor) {
+    MigrationState state = migration.state();
+    if (state != MigrationState.CUT_OVER && state != MigrationState.ROLLED_BACK) {
+      throw new BatonException("migration " + spec.name() + " is " + state + ": only CUT_OVER or ROLLED_BACK can be finalized");
+    }
+    armedBy = -1;
+    long id = requests.incrementAndGet();
+    thread.execute(() -> {
+      begin("finalize");
+      try {
+        migration.finalizeMigration(actor);
+        end(new Outcome(id, "finalize", true, "finalized: slots and publications dropped on both sides", -1,
+            System.currentTimeMillis()));
+      } catch (BatonException e) {
+        end(new Outcome(id, "finalize", false, e.getMessage(), -1, System.currentTimeMillis()));
+      }
+    });
+    return id;
+  }
+
+  /** @return what the controller is doing */
+  synchronized Status status() {
+    return new Status(spec.name(), migration.state(), armedBy, busy, lastReport, outcome);
+  }
+
+  private void requireState(MigrationState required, String what) {
+    MigrationState state = migration.state();
+    if (state != required) {
+      throw new BatonException("migration " + spec.name() + " is " + state + ": " + what + " needs it " + required);
+    }
+  }
+
+  private void tick() {
+    try {
+      probe.sample();
+      long armed;
+      synchronized (this) {
+        armed = armedBy;
+      }
+      if (armed < 0 || !CAN_CUT_OVER.contains(migration.state())
+          || System.currentTimeMillis() - lastEvaluationMs < EVALUATE_EVERY_S * 1000L) {
+        return;
+      }
+      lastEvaluationMs = System.currentTimeMillis();
+      GateReport report = evaluateGates();
+      if (!report.passed()) {
+        LOG.info("migration {}: cutover armed, waiting for {}", spec.name(),
+            String.join(", ", report.failing().stream().map(g -> g.gate() + " (" + g.observed() + ")").toList()));
+        return;
+      }
+      synchronized (this) {
+        armedBy = -1;
+      }
+      runSwitch(armed, "cutover", () -> migration.cutover("operator (armed cutover, gates passed)"));
+    } catch (RuntimeException e) {
+      LOG.warn("controller tick failed: {}", e.getMessage(), e);
+    }
+  }
+
+  private void runSwitch(long id, String action, java.util.function.Supplier<Switchover.Result> step) {
+    begin(action);
+    try {
+      Switchover.Result r = step.get();
+      end(new Outcome(id, action, true, action + " done: write pause " + r.pauseMs() + " ms (drain " + r.drainMs() + " ms, "
+          + r.sequences() + " sequences)", r.pauseMs(), System.currentTimeMillis()));
+    } catch (BatonException e) {
+      end(new Outcome(id, action, false, e.getMessage(), -1, System.currentTimeMillis()));
+    } finally {
+      probe.reset();
+      restartVerifying();
+    }
+  }
+
+  private void restartVerifying() {
+    if (spec.verify().continuous() && migration.state() != MigrationState.FINALIZED) {
+      try {
+        migration.startVerifying();
+      } catch (BatonException e) {
+        LOG.warn("live verification did not start again: {}", e.getMessage());
+      }
+    }
+  }
+
+  private synchronized void begin(String action) {
+    busy = action;
+  }
+
+  private synchronized void end(Outcome o) {
+    busy = null;
+    outcome = o;
+    if (o.ok()) {
+      LOG.info("migration {}: {}", spec.name(), o.message());
+    } else {
+      LOG.error("migration {}: {} failed: {}", spec.name(), o.action(), o.message());
+    }
+  }
+
+  /** Stops the controller's thread, waiting for a switch in progress to end (up to a minute). */
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(60, TimeUnit.SECONDS)) {
+        LOG.warn("the controller's thread did not stop within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
