@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangeCapture implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeCapture.class);
+  /** How long a stop is retried while Debezium's task is still starting, ms. */
+  private static final long STOP_RETRY_MS = 20_000;
 
   /**
    * What to capture.
@@ -257,15 +259,41 @@ public final class ChangeCapture implements AutoCloseable {
     }
   }
 
+  /**
+   * Asks Debezium to stop. An engine whose task is still starting refuses ("Cannot stop engine while
+   * tasks are starting"), as happens when a stop follows a switch closely: it is asked again until
+   * its task has started, for up to {@value #STOP_RETRY_MS} ms.
+   */
+  private void stopEngine() {
+    long deadline = System.nanoTime() + STOP_RETRY_MS * 1_000_000L;
+    while (true) {
+      try {
+        engine.close();
+        return;
+      } catch (IllegalStateException e) {
+        boolean starting = e.getMessage() != null && e.getMessage().contains("starting");
+        if (!starting || System.nanoTime() > deadline) {
+          // otherwise the engine already stopped on its own (after a failure)
+          LOG.warn("capture {}: stopping Debezium: {}", settings.migration(), e.getMessage());
+          return;
+        }
+      } catch (java.io.IOException e) {
+        LOG.warn("capture {}: stopping Debezium: {}", settings.migration(), e.getMessage());
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   /** Stops Debezium (its offsets are flushed) and the producer; waits up to 30 s. */
   @Override
   public void close() {
-    try {
-      engine.close();
-    } catch (java.io.IOException | IllegalStateException e) {
-      // IllegalStateException: the engine already stopped on its own (after a failure)
-      LOG.warn("capture {}: stopping Debezium: {}", settings.migration(), e.getMessage());
-    }
+    stopEngine();
     executor.shutdown();
     try {
       if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -141,10 +141,12 @@ final class PgbenchWorkload implements AutoCloseable {
         if (name.startsWith("tx-")) {
           logs.add(f);
         } else if (name.startsWith("segment-")) {
-          Matcher m = ABORTED.matcher(Files.readString(f));
+          String out = Files.readString(f);
+          Matcher m = ABORTED.matcher(out);
           while (m.find()) {
             aborted++;
           }
+          logErrors(name, out);
         }
       }
     } catch (IOException e) {
@@ -172,13 +174,31 @@ final class PgbenchWorkload implements AutoCloseable {
    */
   record Result(PgbenchLog log, long failedTransactions, long failedRuns) {}
 
-  /** Stops every pgbench still running (also on Ctrl-C, through a shutdown hook). */
+  private static void logErrors(String segment, String output) {
+    output.lines().filter(l -> l.contains("aborted") || l.contains("ERROR") || l.contains("FATAL"))
+        .limit(5).forEach(l -> LOG.warn("workload {}: {}", segment, l.strip()));
+  }
+
+  /**
+   * Stops every pgbench still running (also on Ctrl-C, through a shutdown hook); logs the errors
+   * the clients reported, when stopped this way.
+   */
   @Override
   public void close() {
+    boolean stoppedEarly = running;
     running = false;
     scheduler.interrupt();
     synchronized (this) {
       segments.forEach(Process::destroyForcibly);
+    }
+    if (stoppedEarly && Thread.currentThread() != shutdownHook) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.filter(f -> f.getFileName().toString().startsWith("segment-")).toList()) {
+          logErrors(f.getFileName().toString(), Files.readString(f));
+        }
+      } catch (IOException e) {
+        LOG.warn("cannot read the workload's output in {}: {}", dir, e.getMessage());
+      }
     }
     if (Thread.currentThread() != shutdownHook) {
       try {
