@@ -132,13 +132,15 @@ final class ControlApi {
 
   /**
    * @param s the controller's status
-   * @return it as JSON: {@code migration}, {@code state}, {@code armed_request} (-1 for none),
+   * @return it as JSON: {@code migration}, {@code ready} (false while the migration starts: commands
+   *     are refused until then), {@code state}, {@code armed_request} (-1 for none),
    *     {@code busy}, {@code gates} (the last report, or null) and {@code outcome} ({@code request},
    *     {@code action}, {@code ok}, {@code message}, {@code write_pause_ms}, {@code at_ms}; or null)
    */
   static ObjectNode status(Controller.Status s) {
     ObjectNode n = JSON.createObjectNode();
     n.put("migration", s.migration());
+    n.put("ready", s.ready());
     n.put("state", s.state().name());
     n.put("armed_request", s.armed());
     n.put("busy", s.busy());

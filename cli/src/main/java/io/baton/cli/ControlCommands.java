@@ -163,7 +163,8 @@ final class ControlCommands {
         System.out.println(s.toPrettyString());
         return BatonCli.OK;
       }
-      System.out.printf("migration %s: %s%s%s%n", s.path("migration").asText(), s.path("state").asText(),
+      System.out.printf("migration %s: %s%s%s%s%n", s.path("migration").asText(), s.path("state").asText(),
+          s.path("ready").asBoolean() ? "" : " (starting: commands wait)",
           s.path("armed_request").asLong() >= 0 ? ", cutover armed" : "",
           s.path("busy").isNull() ? "" : ", running " + s.path("busy").asText());
       if (!s.path("outcome").isNull()) {

@@ -3,6 +3,9 @@ package io.baton.cli;
 import io.baton.BatonException;
 import io.baton.cutover.GateReport;
 import io.baton.cutover.MigrationState;
+import io.baton.cutover.PrometheusQuery;
+import io.baton.cutover.RollbackTriggers;
+import io.baton.reconciler.ContinuousVerifier;
 import io.baton.cutover.Switchover;
 import io.baton.spec.MigrationSpec;
 import java.util.EnumSet;
@@ -24,6 +27,11 @@ import org.slf4j.LoggerFactory;
  *       evaluated, and the cutover starts as soon as every one passes. {@link #postpone} disarms it.
  *   <li>{@link #rollback} and {@link #finalizeMigration} run at once (a rollback has no gates: it is
  *       what an operator reaches for when something is wrong).
+ *   <li>While the migration is CUT_OVER, every second it checks the automatic rollback triggers
+ *       ({@link RollbackTriggers}, spec section {@code rollback}), and rolls back when one fires;
+ *       reverse replication that stopped on an error is started again first, so that the rollback
+ *       can drain it. An automatic rollback that fails is not tried again before the next cutover:
+ *       the outcome says so, and the operator decides.
  * </ul>
  *
  * Each command gets a request number; {@link #status()} tells the outcome of the latest one, so
@@ -39,6 +47,9 @@ final class Controller implements AutoCloseable {
   private final Migration migration;
   private final MigrationSpec spec;
   private final GateProbe probe;
+  private final RollbackTriggers triggers;
+  private final PrometheusQuery prometheus;
+  private boolean triggersArmed;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "baton-controller");
     t.setDaemon(true);
@@ -50,6 +61,7 @@ final class Controller implements AutoCloseable {
   private GateReport lastReport;
   private Outcome outcome;
   private String busy;
+  private volatile boolean started;
 
   /**
    * The outcome of a command.
@@ -67,23 +79,36 @@ final class Controller implements AutoCloseable {
    * What the controller is doing.
    *
    * @param migration the migration's name
+   * @param ready whether the controller takes commands (the migration has started)
    * @param state the journal's state
    * @param armed the request number of the armed cutover, -1 when none is armed
    * @param busy the command running now, or null
    * @param lastReport the last gate evaluation, or null before one
    * @param outcome the outcome of the latest command that ended, or null
    */
-  record Status(String migration, MigrationState state, long armed, String busy, GateReport lastReport, Outcome outcome) {}
+  record Status(String migration, boolean ready, MigrationState state, long armed, String busy, GateReport lastReport,
+      Outcome outcome) {}
 
   Controller(Migration migration, MigrationSpec spec) {
     this.migration = migration;
     this.spec = spec;
     this.probe = new GateProbe(migration, spec);
+    this.triggers = new RollbackTriggers(spec.rollback(), System::currentTimeMillis);
+    this.prometheus = spec.rollback().prometheus() == null ? null : new PrometheusQuery(spec.rollback().prometheus());
+    this.triggersArmed = migration.state() == MigrationState.CUT_OVER;
   }
 
-  /** Starts sampling (and cutting over once armed). */
+  /** Starts sampling (and cutting over once armed); commands are refused before. */
   void start() {
+    started = true;
     thread.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+  }
+
+  private void requireStarted() {
+    if (!started) {
+      throw new BatonException("baton run is still starting (checks, snapshot or pipelines); try again once"
+          + " /api/status says ready");
+    }
   }
 
   /**
@@ -108,6 +133,7 @@ final class Controller implements AutoCloseable {
    * @throws BatonException when the migration cannot cut over from its state
    */
   synchronized long arm(String actor) {
+    requireStarted();
     MigrationState state = migration.state();
     if (!CAN_CUT_OVER.contains(state)) {
       throw new BatonException("migration " + spec.name() + " is " + state + ": a cutover needs it STREAMING, READY or"
@@ -144,6 +170,7 @@ final class Controller implements AutoCloseable {
    * @throws BatonException when the migration is not CUT_OVER
    */
   synchronized long rollback(String actor) {
+    requireStarted();
     requireState(MigrationState.CUT_OVER, "a rollback");
     long id = requests.incrementAndGet();
     thread.execute(() -> runSwitch(id, "rollback", () -> migration.rollback(actor)));
@@ -158,6 +185,7 @@ final class Controller implements AutoCloseable {
    * @throws BatonException when the migration is neither CUT_OVER nor ROLLED_BACK
    */
   synchronized long finalizeMigration(String actor) {
+    requireStarted();
     MigrationState state = migration.state();
     if (state != MigrationState.CUT_OVER && state != MigrationState.ROLLED_BACK) {
       throw new BatonException("migration " + spec.name() + " is " + state + ": only CUT_OVER or ROLLED_BACK can be finalized");
@@ -179,7 +207,7 @@ final class Controller implements AutoCloseable {
 
   /** @return what the controller is doing */
   synchronized Status status() {
-    return new Status(spec.name(), migration.state(), armedBy, busy, lastReport, outcome);
+    return new Status(spec.name(), started, migration.state(), armedBy, busy, lastReport, outcome);
   }
 
   private void requireState(MigrationState required, String what) {
@@ -191,6 +219,10 @@ final class Controller implements AutoCloseable {
 
   private void tick() {
     try {
+      if (migration.state() == MigrationState.CUT_OVER) {
+        checkTriggers();
+        return;
+      }
       probe.sample();
       long armed;
       synchronized (this) {
@@ -210,9 +242,46 @@ final class Controller implements AutoCloseable {
       synchronized (this) {
         armedBy = -1;
       }
+      triggers.rearm(migration.router().transactionLatencyMicros());
+      triggersArmed = true;
       runSwitch(armed, "cutover", () -> migration.cutover("operator (armed cutover, gates passed)"));
     } catch (RuntimeException e) {
       LOG.warn("controller tick failed: {}", e.getMessage(), e);
+    }
+  }
+
+  private void checkTriggers() {
+    ReplicationPipeline reverse = migration.reversePipeline();
+    if (!triggersArmed || reverse == null) {
+      return;
+    }
+    String failure = null;
+    try {
+      reverse.checkHealthy();
+    } catch (BatonException e) {
+      failure = e.getMessage();
+    }
+    ContinuousVerifier v = migration.verifier();
+    String reason = triggers.check(new RollbackTriggers.Observation(failure, reverse.lastBatchLagMs(),
+        v == null ? 0 : v.mismatchRatio(), migration.router().transactionLatencyMicros(),
+        prometheus == null ? Double.NaN : prometheus.value()));
+    if (reason == null) {
+      return;
+    }
+    triggersArmed = false;
+    LOG.error("migration {}: automatic rollback: {}", spec.name(), reason);
+    boolean restart = failure != null;
+    long id = requests.incrementAndGet();
+    runSwitch(id, "rollback", () -> {
+      if (restart) {
+        migration.restartReverse();
+      }
+      return migration.rollback("trigger (" + reason + ")");
+    });
+    Outcome o = status().outcome();
+    if (o != null && o.request() == id && !o.ok()) {
+      end(new Outcome(id, "rollback", false, "automatic rollback (" + reason + ") failed, and is not tried again before"
+          + " the next cutover; decide by hand (baton rollback): " + o.message(), -1, System.currentTimeMillis()));
     }
   }
 

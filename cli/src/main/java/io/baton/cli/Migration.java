@@ -6,8 +6,10 @@ import io.baton.capture.HeldSnapshot;
 import io.baton.capture.SnapshotProgress;
 import io.baton.capture.ReplicationSlots;
 import io.baton.capture.SourceCheck;
+import io.baton.cutover.CrashPoint;
 import io.baton.cutover.Journal;
 import io.baton.cutover.MigrationState;
+import io.baton.cutover.PauseWatchdog;
 import io.baton.cutover.SequenceSync;
 import io.baton.cutover.Switchover;
 import io.baton.cutover.TrafficRouter;
@@ -165,12 +167,14 @@ final class Migration implements AutoCloseable {
    *       snapshot (see {@link #resumeSnapshot}), then streams from the slot;
    *   <li>stopped while streaming (or after a rollback): streams again from the slot and the stored
    *       offsets;
-   *   <li>stopped after a cutover: reverse replication runs again from its slot on the target.
+   *   <li>stopped after a cutover: reverse replication runs again from its slot on the target;
+   *   <li>stopped during a cutover or rollback: the switch is finished or undone ({@link #recoverSwitch}).
    * </ul>
    *
    * @throws BatonException when the migration is in a state this cannot continue from
    */
   void start() {
+    PauseWatchdog.stopLeftover(watchdogPidFile());
     switch (journal.state()) {
       case PLANNED -> {
         journal.transition(MigrationState.SNAPSHOTTING, "baton", forwardTables.size() + " tables");
@@ -180,6 +184,7 @@ final class Migration implements AutoCloseable {
       case SNAPSHOTTING -> resumeSnapshot();
       case STREAMING, READY, ROLLED_BACK -> resumeStreaming();
       case CUT_OVER -> resumeReverse();
+      case CUTTING_OVER, ROLLING_BACK -> recoverSwitch();
       case FINALIZED -> throw new BatonException("migration " + spec.name() + " is finalized (baton.journal on the target):"
           + " its slots are gone and nothing is left to run; a new migration needs a new name");
       default -> throw new BatonException("migration " + spec.name() + " is " + journal.state()
@@ -407,22 +412,21 @@ final class Migration implements AutoCloseable {
    */
   Switchover.Result cutover(String actor) {
     stopVerifying();
+    catchUpBeforePause(forward, "cutover");
     journal.transition(MigrationState.CUTTING_OVER, actor, null);
     String rev = reverseName();
     Switchover.Result r;
     try {
-      r = new Switchover(router, System::currentTimeMillis).run(forward, source, target,
+      r = new Switchover(router, System::currentTimeMillis, watchdogPidFile()).run(forward, source, target,
           SequenceSync.of(forwardTables, true), ms -> createSlot(target, rev, reverseTables().keySet(), ms),
-          spec.cutover().maxWritePauseMs());
+          spec.cutover().maxWritePauseMs(), journaled("cutover", target));
     } catch (BatonException e) {
       dropSlot(target, rev);
       journal.transition(MigrationState.STREAMING, "baton", "cutover aborted: " + e.getMessage());
       throw e;
     }
-    stopStreaming();
-    dropSlot(source, spec.name());
-    deleteOffsets(rev);
-    reverse = ReplicationPipeline.start(rev, target, source, reverseTables(), bootstrapServers, workDir, spec.apply());
+    startReverseAfterCutover();
+    CrashPoint.reach("cutover:switched");
     switchOverheadMs = Math.max(0, r.pauseMs() - r.drainMs());
     journal.transition(MigrationState.CUT_OVER, actor, "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
     return r;
@@ -445,26 +449,132 @@ final class Migration implements AutoCloseable {
    */
   Switchover.Result rollback(String actor) {
     stopVerifying();
+    catchUpBeforePause(reverse, "rollback");
     journal.transition(MigrationState.ROLLING_BACK, actor, null);
     Switchover.Result r;
     try {
-      r = new Switchover(router, System::currentTimeMillis).run(reverse, target, source,
+      r = new Switchover(router, System::currentTimeMillis, watchdogPidFile()).run(reverse, target, source,
           SequenceSync.of(forwardTables, false), ms -> createSlot(source, spec.name(), forwardTables.keySet(), ms),
-          spec.cutover().maxWritePauseMs());
+          spec.cutover().maxWritePauseMs(), journaled("rollback", source));
     } catch (BatonException e) {
       dropSlot(source, spec.name());
       journal.transition(MigrationState.CUT_OVER, "baton", "rollback aborted: " + e.getMessage());
       throw e;
     }
-    streamedEvents += reverse.capturedEvents();
-    reverse.close();
-    reverse = null;
-    dropSlot(target, reverseName());
-    deleteOffsets(spec.name());
-    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply());
+    startForwardAfterRollback();
+    CrashPoint.reach("rollback:switched");
     switchOverheadMs = Math.max(0, r.pauseMs() - r.drainMs());
     journal.transition(MigrationState.ROLLED_BACK, actor, "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
     return r;
+  }
+
+  /**
+   * Drains the direction that runs without pausing anyone, within {@code cutover.drainTimeoutMs},
+   * so that the drain inside the pause only has the last moments to apply (and a pipeline still
+   * starting up or rebalancing delays the switch instead of failing its pause).
+   *
+   * @throws BatonException when no pipeline runs or it does not catch up in time; nothing was paused
+   */
+  private void catchUpBeforePause(ReplicationPipeline running, String what) {
+    if (running == null) {
+      throw new BatonException("no " + what + " now: the pipeline it drains does not run");
+    }
+    running.drain(java.time.Duration.ofMillis(spec.cutover().drainTimeoutMs()));
+  }
+
+  /** @return where the pause watchdog's process id is kept during a switch */
+  private Path watchdogPidFile() {
+    return workDir.resolve("pause-watchdog.pid");
+  }
+
+  /** After a cutover's pause: the forward pipeline stops and its slot goes; reverse replication starts. */
+  private void startReverseAfterCutover() {
+    stopStreaming();
+    dropSlot(source, spec.name());
+    deleteOffsets(reverseName());
+    reverse = ReplicationPipeline.start(reverseName(), target, source, reverseTables(), bootstrapServers, workDir, spec.apply());
+  }
+
+  /** After a rollback's pause: reverse replication stops and its slot goes; forward starts from the new slot. */
+  private synchronized void startForwardAfterRollback() {
+    if (reverse != null) {
+      streamedEvents += reverse.capturedEvents();
+      reverse.close();
+      reverse = null;
+    }
+    dropSlot(target, reverseName());
+    deleteOffsets(spec.name());
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply());
+  }
+
+  /**
+   * The steps of a switch as the journal keeps them: {@code repointing} before the router is
+   * repointed and {@code repointed} once it is, for a restarted controller that cannot ask the
+   * router where traffic goes ({@link #recoverSwitch}); every step is also a {@link CrashPoint}.
+   */
+  private Switchover.Steps journaled(String action, Database newSide) {
+    return step -> {
+      if (step.equals("repointing") || step.equals("repointed")) {
+        journal.step(step, "traffic to " + newSide);
+      }
+      CrashPoint.reach(action + ":" + step);
+    };
+  }
+
+  /**
+   * Finishes or undoes a switch that this process's predecessor left half done (state CUTTING_OVER or
+   * ROLLING_BACK in the journal), going by where the router sends traffic, since clients may have
+   * committed there already (the pause watchdog resumes them after the deadline):
+   *
+   * <ul>
+   *   <li>at the new side: the repoint happened, so everything the old side committed had been
+   *       applied on the new side and the back channel's slot existed; the switch is finished (the
+   *       old direction's slot dropped, the new direction started), then the router resumed;
+   *   <li>at the old side: the router repointed there again and resumed, the back channel's slot
+   *       dropped, and the old direction streams again from its slot.
+   * </ul>
+   *
+   * When the router cannot tell (a command router without a check command), the journal decides:
+   * {@code repointed} finishes the switch; otherwise the repoint is made again, before any resume,
+   * and the switch finished. The pause watchdog left by the predecessor was stopped before this.
+   */
+  private void recoverSwitch() {
+    boolean cutover = journal.state() == MigrationState.CUTTING_OVER;
+    Database newSide = cutover ? target : source;
+    String what = cutover ? "cutover" : "rollback";
+    java.util.Optional<Boolean> onNewSide = router.pointsAt(newSide);
+    boolean finish = onNewSide.orElse(journal.stepsSinceLastTransition().contains("repointing"));
+    LOG.warn("migration {}: the controller stopped during a {}; the router points at the {} side ({}), so {} it", spec.name(),
+        what, finish ? "new" : "old", onNewSide.isPresent() ? "asked" : "from the journal", finish ? "finishing" : "undoing");
+    if (finish) {
+      if (onNewSide.isEmpty()) {
+        router.repoint(newSide);
+      }
+      router.resume();
+      if (cutover) {
+        startReverseAfterCutover();
+      } else {
+        startForwardAfterRollback();
+      }
+      journal.transition(cutover ? MigrationState.CUT_OVER : MigrationState.ROLLED_BACK, "baton",
+          what + " finished after a controller restart: traffic had been repointed");
+      return;
+    }
+    // made again so that the router's configuration (PgBouncer's [databases] file) says the old side
+    // too, should the predecessor have rewritten it without reloading
+    router.repoint(cutover ? source : target);
+    router.resume();
+    if (cutover) {
+      dropSlot(target, reverseName());
+      journal.transition(MigrationState.STREAMING, "baton", "cutover undone after a controller restart: traffic had not"
+          + " been repointed, so it stayed on the source");
+      resumeStreaming();
+    } else {
+      dropSlot(source, spec.name());
+      journal.transition(MigrationState.CUT_OVER, "baton", "rollback undone after a controller restart: traffic had not"
+          + " been repointed, so it stayed on the target");
+      resumeReverse();
+    }
   }
 
   /**
@@ -492,6 +602,30 @@ final class Migration implements AutoCloseable {
    */
   long switchOverheadMs() {
     return switchOverheadMs;
+  }
+
+  /** @return reverse replication (target to source) while it runs, else null */
+  synchronized ReplicationPipeline reversePipeline() {
+    return reverse;
+  }
+
+  /**
+   * Stops reverse replication and starts it again from its slot and stored offsets: after it
+   * stopped on an error, so that a rollback can drain it.
+   *
+   * @throws BatonException when the migration is not CUT_OVER or the slot is gone
+   */
+  synchronized void restartReverse() {
+    if (journal.state() != MigrationState.CUT_OVER) {
+      throw new BatonException("reverse replication runs only while the migration is CUT_OVER, not " + journal.state());
+    }
+    stopVerifying();
+    if (reverse != null) {
+      streamedEvents += reverse.capturedEvents();
+      reverse.close();
+      reverse = null;
+    }
+    resumeReverse();
   }
 
   /** @return the forward pipeline (source to target) while it runs, else null */

@@ -78,7 +78,14 @@ final class RunCommand {
           LOG.info("migration {} is finalized: nothing left to run", spec.name());
           return BatonCli.OK;
         }
-        migration.checkHealthy();
+        try {
+          migration.checkHealthy();
+        } catch (BatonException e) {
+          // after a cutover, the automatic rollback triggers decide what a broken reverse replication means
+          if (migration.state() != io.baton.cutover.MigrationState.CUT_OVER || !spec.rollback().automatic()) {
+            throw e;
+          }
+        }
         if (System.nanoTime() >= nextStatus) {
           LOG.info("migration {} ({}): {} changes applied since start{}", spec.name(), migration.state(),
               migration.appliedEvents(), verifyStatus(migration.verifier()));

@@ -38,7 +38,7 @@ public final class CommandRouter implements TrafficRouter {
   public void pause(long timeoutMs) {
     if (commands.pause() != null) {
       try {
-        run("pause", commands.pause(), Map.of(), Math.min(timeoutMs, commands.timeoutMs()));
+        runCommand("pause", commands.pause(), Map.of(), Math.min(timeoutMs, commands.timeoutMs()));
       } catch (BatonException e) {
         resume();
         throw new BatonException(e.getMessage() + "; traffic resumed", e, true);
@@ -48,15 +48,13 @@ public final class CommandRouter implements TrafficRouter {
 
   @Override
   public void repoint(Database database) {
-    run("repoint", commands.repoint(), Map.of("BATON_HOST", database.host(), "BATON_PORT", Integer.toString(database.port()),
-        "BATON_DATABASE", database.database(), "BATON_SIDE", database.equals(source) ? "source" : "target"),
-        commands.timeoutMs());
+    runCommand("repoint", commands.repoint(), environment(database), commands.timeoutMs());
   }
 
   @Override
   public void resume() {
     if (commands.resume() != null) {
-      run("resume", commands.resume(), Map.of(), commands.timeoutMs());
+      runCommand("resume", commands.resume(), Map.of(), commands.timeoutMs());
     }
   }
 
@@ -66,16 +64,40 @@ public final class CommandRouter implements TrafficRouter {
       return null;
     }
     try {
-      run("check", commands.check(), Map.of("BATON_HOST", expected.host(), "BATON_PORT", Integer.toString(expected.port()),
-          "BATON_DATABASE", expected.database(), "BATON_SIDE", expected.equals(source) ? "source" : "target"),
-          commands.timeoutMs());
+      runCommand("check", commands.check(), environment(expected), commands.timeoutMs());
       return null;
     } catch (BatonException e) {
       return e.getMessage();
     }
   }
 
-  private static void run(String step, String command, Map<String, String> env, long timeoutMs) {
+  /** Runs the check command for the database: exit 0 means traffic goes there; no check, no answer. */
+  @Override
+  public java.util.Optional<Boolean> pointsAt(Database database) {
+    return commands.check() == null ? java.util.Optional.empty() : java.util.Optional.of(problem(database) == null);
+  }
+
+  private Map<String, String> environment(Database database) {
+    return Map.of("BATON_HOST", database.host(), "BATON_PORT", Integer.toString(database.port()), "BATON_DATABASE",
+        database.database(), "BATON_SIDE", database.equals(source) ? "source" : "target");
+  }
+
+  @Override
+  public java.util.List<String> watchdogArguments() {
+    return commands.resume() == null ? java.util.List.of()
+        : java.util.List.of("command", commands.resume(), Long.toString(commands.timeoutMs()));
+  }
+
+  /**
+   * Runs one router command.
+   *
+   * @param step its name, for messages
+   * @param command the shell command
+   * @param env extra environment variables
+   * @param timeoutMs how long it may run
+   * @throws BatonException when it cannot start, exits non-zero or runs too long
+   */
+  static void runCommand(String step, String command, Map<String, String> env, long timeoutMs) {
     long start = System.nanoTime();
     java.nio.file.Path output;
     Process p;

@@ -51,6 +51,51 @@ public final class Journal {
   }
 
   /**
+   * Records a step inside the current state (a row with the same state before and after), durably,
+   * before the step is taken: a restarted controller reads it with {@link #stepsSinceLastTransition}.
+   *
+   * @param step the step's name, for example {@code repointing}
+   * @param detail what it is about to do; may be null
+   * @throws io.baton.BatonException when it cannot be recorded
+   */
+  public synchronized void step(String step, String detail) {
+    try (Connection c = database.connect();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO baton.journal (migration, actor, from_state, to_state, detail,"
+            + " step) VALUES (?, 'baton', ?, ?, ?, ?)")) {
+      ps.setString(1, migration);
+      ps.setString(2, state.name());
+      ps.setString(3, state.name());
+      ps.setString(4, "step " + step + (detail == null ? "" : ": " + detail));
+      ps.setString(5, step);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw PgErrors.classify("writing the journal (step " + step + " of " + state + ")", e);
+    }
+  }
+
+  /**
+   * @return the steps recorded since the last state change, oldest first
+   * @throws io.baton.BatonException when the journal cannot be read
+   */
+  public synchronized java.util.List<String> stepsSinceLastTransition() {
+    java.util.List<String> steps = new java.util.ArrayList<>();
+    try (Connection c = database.connect();
+        PreparedStatement ps = c.prepareStatement("SELECT step FROM baton.journal WHERE migration = ? AND step IS NOT NULL"
+            + " AND id > coalesce((SELECT max(id) FROM baton.journal WHERE migration = ? AND step IS NULL), 0) ORDER BY id")) {
+      ps.setString(1, migration);
+      ps.setString(2, migration);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          steps.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the journal's steps", e);
+    }
+    return steps;
+  }
+
+  /**
    * Moves to a new state and records it.
    *
    * @param to the new state

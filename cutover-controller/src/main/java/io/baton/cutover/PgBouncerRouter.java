@@ -110,26 +110,74 @@ public final class PgBouncerRouter implements TrafficRouter {
    */
   @Override
   public String problem(Database expected) {
-    java.util.List<java.util.Map<String, String>> rows;
+    java.util.Map<String, String> row;
     try {
-      rows = admin("SHOW DATABASES", COMMAND_TIMEOUT);
+      row = aliasRow();
     } catch (BatonException e) {
       return "PgBouncer's admin console does not answer: " + e.getMessage();
     }
-    for (java.util.Map<String, String> r : rows) {
-      if (!alias.equals(r.get("name"))) {
-        continue;
-      }
-      String points = r.get("host") + ":" + r.get("port") + "/" + r.get("database");
-      if (!points.equals(expected.host() + ":" + expected.port() + "/" + expected.database())) {
-        return "PgBouncer database " + alias + " points at " + points + ", not at " + expected;
-      }
-      if ("1".equals(r.get("paused")) || "1".equals(r.get("disabled"))) {
-        return "PgBouncer database " + alias + " is paused or disabled (RESUME " + alias + " / ENABLE " + alias + ")";
-      }
-      return null;
+    if (row == null) {
+      return "PgBouncer has no database " + alias + " (SHOW DATABASES)";
     }
-    return "PgBouncer has no database " + alias + " (SHOW DATABASES)";
+    if (!pointsAt(row, expected)) {
+      return "PgBouncer database " + alias + " points at " + row.get("host") + ":" + row.get("port") + "/"
+          + row.get("database") + ", not at " + expected;
+    }
+    if ("1".equals(row.get("paused")) || "1".equals(row.get("disabled"))) {
+      return "PgBouncer database " + alias + " is paused or disabled (RESUME " + alias + " / ENABLE " + alias + ")";
+    }
+    return null;
+  }
+
+  /** Reads {@code SHOW DATABASES}; works while the database is paused. */
+  @Override
+  public java.util.Optional<Boolean> pointsAt(Database database) {
+    try {
+      java.util.Map<String, String> row = aliasRow();
+      return row == null ? java.util.Optional.empty() : java.util.Optional.of(pointsAt(row, database));
+    } catch (BatonException e) {
+      LOG.warn("PgBouncer SHOW DATABASES failed: {}", e.getMessage());
+      return java.util.Optional.empty();
+    }
+  }
+
+  private static boolean pointsAt(java.util.Map<String, String> row, Database database) {
+    return (row.get("host") + ":" + row.get("port") + "/" + row.get("database"))
+        .equals(database.host() + ":" + database.port() + "/" + database.database());
+  }
+
+  /** @return the alias's row of {@code SHOW DATABASES}, or null when it has none */
+  private java.util.Map<String, String> aliasRow() {
+    for (java.util.Map<String, String> r : admin("SHOW DATABASES", COMMAND_TIMEOUT)) {
+      if (alias.equals(r.get("name"))) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Reads {@code SHOW STATS}: {@code avg_xact_time} of the database clients use, the mean
+   * transaction time in µs over PgBouncer's last {@code stats_period} (PgBouncer documentation,
+   * "SHOW STATS").
+   */
+  @Override
+  public double transactionLatencyMicros() {
+    try {
+      for (java.util.Map<String, String> r : admin("SHOW STATS", COMMAND_TIMEOUT)) {
+        if (alias.equals(r.get("database")) && r.get("avg_xact_time") != null) {
+          return Double.parseDouble(r.get("avg_xact_time"));
+        }
+      }
+    } catch (BatonException | NumberFormatException e) {
+      LOG.warn("PgBouncer SHOW STATS failed: {}", e.getMessage());
+    }
+    return Double.NaN;
+  }
+
+  @Override
+  public java.util.List<String> watchdogArguments() {
+    return java.util.List.of("pgbouncer", host, Integer.toString(port), adminUser, alias);
   }
 
   private java.util.List<java.util.Map<String, String>> admin(String command, Duration timeout) {

@@ -23,20 +23,45 @@ import org.slf4j.LoggerFactory;
  *
  * The pause has a hard deadline: every step inside it gets only the time left, and when any step
  * fails or the deadline passes the router is pointed back at the old side (if the repoint had
- * started) and resumed, and the error says why. Traffic is never left paused.
+ * started) and resumed, and the error says why. A repoint that ends past the deadline is pointed
+ * back too. Traffic is never left paused: if this process dies inside the pause, the
+ * {@link PauseWatchdog} started before it resumes traffic at once (and one second after the
+ * deadline if this process is alive but stuck), and the
+ * steps reported to {@link Steps} (the controller journals {@code repointing} before the repoint)
+ * tell a restarted controller whether to finish the switch or undo it.
  */
 public final class Switchover {
   private static final Logger LOG = LoggerFactory.getLogger(Switchover.class);
   private final TrafficRouter router;
   private final LongSupplier clockMs;
+  private final java.nio.file.Path watchdogPidFile;
 
   /**
    * @param router the traffic router
    * @param clockMs the clock, milliseconds (injected for tests)
+   * @param watchdogPidFile where the pause watchdog's process id is kept, or null
    */
-  public Switchover(TrafficRouter router, LongSupplier clockMs) {
+  public Switchover(TrafficRouter router, LongSupplier clockMs, java.nio.file.Path watchdogPidFile) {
     this.router = router;
     this.clockMs = clockMs;
+    this.watchdogPidFile = watchdogPidFile;
+  }
+
+  /**
+   * Told of each step as it is reached: {@code paused}, {@code drained}, {@code sequences-set},
+   * {@code back-channel-ready}, {@code repointing} (before the router is repointed: once this
+   * returns, the switch is to be finished, never undone, by a restarted controller),
+   * {@code repointed} (before RESUME) and {@code resumed}.
+   */
+  public interface Steps {
+    /** Steps nobody listens to. */
+    Steps NONE = step -> { };
+
+    /**
+     * @param step the step reached
+     * @throws RuntimeException to abort the switch (before {@code repointing} returns)
+     */
+    void reached(String step);
   }
 
   /**
@@ -56,30 +81,43 @@ public final class Switchover {
    * @param prepareBackChannel run inside the pause, after the drain, with the milliseconds left
    *     before the deadline (it must give up by then)
    * @param maxPauseMs the hard deadline of the pause
+   * @param steps told of each step as it is reached
    * @return what it measured
    * @throws BatonException when the switch was aborted; traffic then stays on {@code oldSide}
    *     (the message says so, or says that it could not make sure of it)
    */
   public Result run(Replication from, Database oldSide, Database newSide, SequenceSync sequences,
-      LongConsumer prepareBackChannel, long maxPauseMs) {
+      LongConsumer prepareBackChannel, long maxPauseMs, Steps steps) {
+    try (PauseWatchdog watchdog = PauseWatchdog.arm(router, watchdogPidFile)) {
+      return pauseAndSwitch(watchdog, from, oldSide, newSide, sequences, prepareBackChannel, maxPauseMs, steps);
+    }
+  }
+
+  private Result pauseAndSwitch(PauseWatchdog watchdog, Replication from, Database oldSide, Database newSide,
+      SequenceSync sequences, LongConsumer prepareBackChannel, long maxPauseMs, Steps steps) {
+    watchdog.pausing(maxPauseMs);
     long start = clockMs.getAsLong();
     LongSupplier remaining = () -> Math.max(1, maxPauseMs - (clockMs.getAsLong() - start));
     router.pause(maxPauseMs);
     boolean repointStarted = false;
     try {
+      steps.reached("paused");
       long drainStart = clockMs.getAsLong();
       from.drain(Duration.ofMillis(remaining.getAsLong()));
       long drainMs = clockMs.getAsLong() - drainStart;
+      steps.reached("drained");
       int seqs = sequences.copy(oldSide, newSide, remaining.getAsLong());
+      steps.reached("sequences-set");
       prepareBackChannel.accept(remaining.getAsLong());
-      long elapsed = clockMs.getAsLong() - start;
-      if (elapsed > maxPauseMs) {
-        throw new BatonException("write pause reached " + elapsed + " ms before the repoint, past the limit of "
-            + maxPauseMs + " ms (cutover.maxWritePauseMs)");
-      }
+      steps.reached("back-channel-ready");
+      checkDeadline(start, maxPauseMs, "before the repoint");
+      steps.reached("repointing");
       repointStarted = true;
       router.repoint(newSide);
+      checkDeadline(start, maxPauseMs, "when the repoint ended");
+      steps.reached("repointed");
       router.resume();
+      steps.reached("resumed");
       long pause = clockMs.getAsLong() - start;
       LOG.info("switched traffic {} -> {}: write pause {} ms (drain {} ms, {} sequences)", oldSide, newSide, pause, drainMs, seqs);
       return new Result(pause, drainMs, seqs);
@@ -91,6 +129,14 @@ public final class Switchover {
       long pause = clockMs.getAsLong() - start;
       throw new BatonException("switch from " + oldSide + " to " + newSide + " aborted after a " + pause
           + " ms pause; traffic stays on " + oldSide + ": " + e.getMessage(), e, e instanceof BatonException b && b.isRetriable());
+    }
+  }
+
+  private void checkDeadline(long start, long maxPauseMs, String when) {
+    long elapsed = clockMs.getAsLong() - start;
+    if (elapsed > maxPauseMs) {
+      throw new BatonException("write pause reached " + elapsed + " ms " + when + ", past the limit of " + maxPauseMs
+          + " ms (cutover.maxWritePauseMs)");
     }
   }
 

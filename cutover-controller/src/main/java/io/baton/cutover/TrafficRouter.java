@@ -29,4 +29,31 @@ public interface TrafficRouter {
    * @return why the router is not healthy or points elsewhere, or null when it is healthy
    */
   String problem(Database expected);
+
+  /**
+   * Where the router sends traffic, read without changing anything: what a restarted controller
+   * goes by to finish or undo a switch its predecessor left half done.
+   *
+   * @param database a database
+   * @return whether the router points at it; empty when the router cannot tell
+   */
+  default java.util.Optional<Boolean> pointsAt(Database database) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * @return how a {@link PauseWatchdog} process resumes traffic through this router if the
+   *     controller dies during a pause; empty when there is nothing to resume
+   */
+  default java.util.List<String> watchdogArguments() {
+    return java.util.List.of();
+  }
+
+  /**
+   * @return the clients' mean transaction time through this router now, µs; NaN when the router
+   *     cannot tell (the latency rollback trigger is then off)
+   */
+  default double transactionLatencyMicros() {
+    return Double.NaN;
+  }
 }

@@ -20,6 +20,7 @@ class SwitchoverTest {
   private final SequenceSync noSequences = SequenceSync.of(Map.of(), true);
 
   private boolean failRepointTo2;
+  private long repointTakesMs;
 
   private final TrafficRouter router = new TrafficRouter() {
     @Override
@@ -30,6 +31,7 @@ class SwitchoverTest {
     @Override
     public void repoint(Database database) {
       calls.add("repoint " + database.port());
+      clock.addAndGet(repointTakesMs);
       if (failRepointTo2 && database.port() == 2) {
         throw new BatonException("RELOAD timed out", null, true);
       }
@@ -64,8 +66,8 @@ class SwitchoverTest {
 
   @Test
   void shouldPauseDrainPrepareRepointAndResumeInOrder() {
-    Switchover.Result r = new Switchover(router, clock::get)
-        .run(draining(120, false), oldSide, newSide, noSequences, ms -> calls.add("back channel"), 5000);
+    Switchover.Result r = new Switchover(router, clock::get, null)
+        .run(draining(120, false), oldSide, newSide, noSequences, ms -> calls.add("back channel"), 5000, Switchover.Steps.NONE);
     assertThat(calls).containsExactly("pause", "drain within 5000", "back channel", "repoint 2", "resume");
     assertThat(r.pauseMs()).isEqualTo(120);
     assertThat(r.drainMs()).isEqualTo(120);
@@ -73,16 +75,16 @@ class SwitchoverTest {
 
   @Test
   void shouldResumeOnTheOldSideWhenTheDrainFails() {
-    assertThatThrownBy(() -> new Switchover(router, clock::get)
-        .run(draining(10, true), oldSide, newSide, noSequences, ms -> calls.add("back channel"), 5000))
+    assertThatThrownBy(() -> new Switchover(router, clock::get, null)
+        .run(draining(10, true), oldSide, newSide, noSequences, ms -> calls.add("back channel"), 5000, Switchover.Steps.NONE))
         .hasMessageContaining("aborted").hasMessageContaining("traffic stays on postgresql://u@127.0.0.1:1/a");
     assertThat(calls).containsExactly("pause", "drain within 5000", "resume");
   }
 
   @Test
   void shouldAbortWhenThePauseDeadlinePassesBeforeTheRepoint() {
-    assertThatThrownBy(() -> new Switchover(router, clock::get)
-        .run(draining(6000, false), oldSide, newSide, noSequences, ms -> { }, 5000))
+    assertThatThrownBy(() -> new Switchover(router, clock::get, null)
+        .run(draining(6000, false), oldSide, newSide, noSequences, ms -> { }, 5000, Switchover.Steps.NONE))
         .hasMessageContaining("past the limit of 5000 ms");
     assertThat(calls).doesNotContain("repoint 2").endsWith("resume");
   }
@@ -90,8 +92,8 @@ class SwitchoverTest {
   @Test
   void shouldPointBackAtTheOldSideWhenTheRepointFails() {
     failRepointTo2 = true;
-    assertThatThrownBy(() -> new Switchover(router, clock::get)
-        .run(draining(10, false), oldSide, newSide, noSequences, ms -> { }, 5000))
+    assertThatThrownBy(() -> new Switchover(router, clock::get, null)
+        .run(draining(10, false), oldSide, newSide, noSequences, ms -> { }, 5000, Switchover.Steps.NONE))
         .hasMessageContaining("traffic stays on postgresql://u@127.0.0.1:1/a").hasMessageContaining("RELOAD timed out");
     assertThat(calls).containsExactly("pause", "drain within 5000", "repoint 2", "repoint 1", "resume");
   }
@@ -99,7 +101,36 @@ class SwitchoverTest {
   @Test
   void shouldGiveTheBackChannelOnlyTheTimeLeft() {
     List<Long> given = new ArrayList<>();
-    new Switchover(router, clock::get).run(draining(1200, false), oldSide, newSide, noSequences, given::add, 5000);
+    new Switchover(router, clock::get, null).run(draining(1200, false), oldSide, newSide, noSequences, given::add, 5000, Switchover.Steps.NONE);
     assertThat(given).containsExactly(3800L);
+  }
+
+  @Test
+  void shouldReportEachStepInOrderWithRepointingBeforeTheRepoint() {
+    new Switchover(router, clock::get, null).run(draining(10, false), oldSide, newSide, noSequences, ms -> calls.add("back channel"),
+        5000, step -> calls.add("step " + step));
+    assertThat(calls).containsExactly("pause", "step paused", "drain within 5000", "step drained", "step sequences-set",
+        "back channel", "step back-channel-ready", "step repointing", "repoint 2", "step repointed", "resume", "step resumed");
+  }
+
+  @Test
+  void shouldPointBackWhenTheRepointEndsPastTheDeadline() {
+    repointTakesMs = 4000;
+    assertThatThrownBy(() -> new Switchover(router, clock::get, null)
+        .run(draining(1500, false), oldSide, newSide, noSequences, ms -> { }, 5000, Switchover.Steps.NONE))
+        .hasMessageContaining("when the repoint ended, past the limit of 5000 ms")
+        .hasMessageContaining("traffic stays on postgresql://u@127.0.0.1:1/a");
+    assertThat(calls).containsExactly("pause", "drain within 5000", "repoint 2", "repoint 1", "resume");
+  }
+
+  @Test
+  void shouldAbortWithoutRepointingWhenASteplistenerFails() {
+    assertThatThrownBy(() -> new Switchover(router, clock::get, null).run(draining(10, false), oldSide, newSide, noSequences,
+        ms -> { }, 5000, step -> {
+          if (step.equals("repointing")) {
+            throw new BatonException("journal unavailable");
+          }
+        })).hasMessageContaining("journal unavailable");
+    assertThat(calls).containsExactly("pause", "drain within 5000", "resume");
   }
 }

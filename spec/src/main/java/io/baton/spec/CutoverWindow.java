@@ -40,7 +40,7 @@ public record CutoverWindow(LocalTime from, LocalTime to, ZoneId zone) {
     try {
       return LocalTime.parse(text);
     } catch (DateTimeParseException e) {
-      throw new SpecException(key, "cutover.gates.window." + key + ": expected a time of day such as 01:30, got '" + text + "'");
+      throw new SpecException(key, "expected a time of day such as 01:30, got '" + text + "'");
     }
   }
 
@@ -51,8 +51,7 @@ public record CutoverWindow(LocalTime from, LocalTime to, ZoneId zone) {
     try {
       return ZoneId.of(text);
     } catch (DateTimeException e) {
-      throw new SpecException("zone", "cutover.gates.window.zone: unknown time zone '" + text
-          + "' (expected an IANA name such as UTC or Europe/Paris)");
+      throw new SpecException("zone", "unknown time zone '" + text + "' (expected an IANA name such as UTC or Europe/Paris)");
     }
   }
 

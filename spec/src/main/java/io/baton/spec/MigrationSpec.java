@@ -23,13 +23,14 @@ import java.util.regex.Pattern;
  * @param apply stream apply settings
  * @param verify live verification settings
  * @param cutover cutover settings
+ * @param rollback automatic rollback settings
  * @param source the source database, or null when the command line gives it
  * @param target the target database, or null when the command line gives it
  * @param kafka the Kafka cluster, or null when the command line gives it
  */
 public record MigrationSpec(
     String name, SchemaMode schema, boolean compatibilityViews, List<TableMapping> tables, SnapshotSettings snapshot,
-    ApplySettings apply, VerifySettings verify, CutoverSettings cutover, ConnectionSettings source,
+    ApplySettings apply, VerifySettings verify, CutoverSettings cutover, RollbackSettings rollback, ConnectionSettings source,
     ConnectionSettings target, KafkaSettings kafka) {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
@@ -49,6 +50,7 @@ public record MigrationSpec(
       @SpecDoc("How the stream is applied to the target.") @JsonProperty("apply") ApplySettings apply,
       @SpecDoc("How the migration is verified while it runs.") @JsonProperty("verify") VerifySettings verify,
       @SpecDoc("How cutover and rollback switch traffic.") @JsonProperty("cutover") CutoverSettings cutover,
+      @SpecDoc("When baton run rolls back by itself after a cutover.") @JsonProperty("rollback") RollbackSettings rollback,
       @SpecDoc("The source database; --source on the command line takes its place.") @JsonProperty("source")
       ConnectionSettings source,
       @SpecDoc("The target database; --target on the command line takes its place.") @JsonProperty("target")
@@ -64,6 +66,7 @@ public record MigrationSpec(
         apply == null ? ApplySettings.DEFAULTS : apply,
         verify == null ? VerifySettings.DEFAULTS : verify,
         cutover == null ? CutoverSettings.DEFAULTS : cutover,
+        rollback == null ? RollbackSettings.DEFAULTS : rollback,
         source, target, kafka);
   }
 

@@ -74,7 +74,8 @@ public record RouterSettings(PgBouncer pgbouncer, Command command) {
    *     cannot pause (then the write pause is only as short as the repoint)
    * @param repoint points clients at the database in the environment; never null
    * @param resume lets transactions through again, or null
-   * @param check exits 0 when the router is healthy, or null
+   * @param check exits 0 when the router is healthy and sends traffic to the database in the
+   *     environment (as for repoint), or null
    * @param timeoutMs how long each command may run, ms; default 5000
    */
   public record Command(String pause, String repoint, String resume, String check, long timeoutMs) {
@@ -85,7 +86,9 @@ public record RouterSettings(PgBouncer pgbouncer, Command command) {
             + " target).", required = true, example = "/opt/flip-dns.sh") @JsonProperty(value = "repoint", required = true)
         String repoint,
         @SpecDoc("Lets transactions through again.") @JsonProperty("resume") String resume,
-        @SpecDoc("Exits 0 when the router is healthy (a cutover gate).") @JsonProperty("check") String check,
+        @SpecDoc("Exits 0 when the router is healthy and sends traffic to the database in BATON_HOST, BATON_PORT,"
+            + " BATON_DATABASE (BATON_SIDE): a cutover gate, and how a restarted controller learns where traffic goes.")
+        @JsonProperty("check") String check,
         @SpecDoc(value = "How long each command may run, in ms; 100 to 600000.", defaultValue = "5000")
         @JsonProperty("timeoutMs") Long timeoutMs) {
       return new Command(pause, repoint, resume, check, timeoutMs == null ? 5000 : timeoutMs);

@@ -21,7 +21,8 @@ import java.sql.Statement;
  *       rows on each side, mismatched rows and the first of them described) and the end of its last
  *       clean pass;
  *   <li>{@code journal}: every state change of a migration (time, actor, from, to, detail): the
- *       audit trail.
+ *       audit trail; and the steps of a switch that a restarted controller needs to finish or undo
+ *       it (rows whose {@code step} is set, with the same state before and after).
  * </ul>
  */
 public final class StateSchema {
@@ -59,6 +60,7 @@ public final class StateSchema {
       st.execute("CREATE TABLE IF NOT EXISTS baton.journal (id bigserial PRIMARY KEY, migration text NOT NULL,"
           + " at timestamptz NOT NULL DEFAULT clock_timestamp(), actor text NOT NULL, from_state text,"
           + " to_state text NOT NULL, detail text)");
+      st.execute("ALTER TABLE baton.journal ADD COLUMN IF NOT EXISTS step text");
     } catch (SQLException e) {
       throw PgErrors.classify("creating Baton's state schema (baton.*)", e);
     }

@@ -52,7 +52,17 @@ class MalformedSpecTest {
         Arguments.of("tables not a list", "name: shop\ntables: public.orders\n",
             new String[] {"shop.yaml line 2 column 9 at tables: expected a list"}),
         Arguments.of("broken YAML", "name: shop\ntables:\n  - source: [public.orders\n",
-            new String[] {"shop.yaml line"}));
+            new String[] {"shop.yaml line"}),
+        Arguments.of("two routers", "name: shop\n" + tables + "cutover:\n  router:\n    pgbouncer: { database: app,"
+                + " databasesFile: /etc/db.ini }\n    command: { repoint: /bin/true }\n",
+            new String[] {"shop.yaml line 6", "cutover.router needs exactly one of pgbouncer or command"}),
+        Arguments.of("window time not a time", "name: shop\n" + tables + "cutover:\n  gates:\n    window: { from: '1am', to: '03:00' }\n",
+            new String[] {"shop.yaml line 6 column 15 at cutover.gates.window.from: expected a time of day such as 01:30, got '1am'"}),
+        Arguments.of("unknown time zone", "name: shop\n" + tables + "cutover:\n  gates:\n    window: { from: '01:00', to: '03:00',"
+                + " zone: Mars/Olympus }\n",
+            new String[] {"shop.yaml line 6 column 43 at cutover.gates.window.zone: unknown time zone 'Mars/Olympus'"}),
+        Arguments.of("mismatch ratio as a percentage", "name: shop\n" + tables + "rollback:\n  maxMismatchRatio: 5\n",
+            new String[] {"shop.yaml line 5 column 3 at rollback.maxMismatchRatio", "must be between 0 and 1, was 5.0"}));
   }
 
   @ParameterizedTest(name = "{0}")
