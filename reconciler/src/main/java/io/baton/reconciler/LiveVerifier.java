@@ -268,7 +268,7 @@ public final class LiveVerifier implements AutoCloseable {
                 throw PgErrors.classify(what + " on the source", e);
               }
             });
-            boolean exact = hold.awaitHeld(settings.holdTimeout());
+            boolean exact = awaitHeld(hold, what);
             A fromSource = join(first);
             if (exact) {
               R r = held.run(s, t, fromSource);
@@ -279,8 +279,9 @@ public final class LiveVerifier implements AutoCloseable {
             s.rollback();
             inexactHolds++;
             if (inexact >= MAX_INEXACT_HOLDS) {
-              throw new BatonException(what + ": " + MAX_INEXACT_HOLDS + " source snapshots in a row saw transactions out"
-                  + " of their commit order; the table could not be held at any of their edges", null, true);
+              throw new BatonException(what + ": the table could not be held at the edge of " + MAX_INEXACT_HOLDS
+                  + " source snapshots in a row (transactions seen out of their commit order, or an apply too far behind"
+                  + " to reach the edge in time)", null, true);
             }
           } finally {
             heldNanos += System.nanoTime() - pausedAt;
@@ -293,6 +294,25 @@ public final class LiveVerifier implements AutoCloseable {
     } catch (RuntimeException | InterruptedException e) {
       closeConnections();
       throw e;
+    }
+  }
+
+  /**
+   * @return true when the apply is held at the snapshot's edge; false when the hold must be placed
+   *     again under a newer snapshot: the snapshot saw transactions out of commit order, or the
+   *     apply did not reach its edge in time (a backlog: the apply goes on meanwhile, so a newer
+   *     snapshot's edge is nearer)
+   * @throws BatonException when the apply stopped on an error
+   */
+  private boolean awaitHeld(ApplyHolds.Hold hold, String what) throws InterruptedException {
+    try {
+      return hold.awaitHeld(settings.holdTimeout());
+    } catch (BatonException e) {
+      if (!e.isRetriable()) {
+        throw e;
+      }
+      LOG.info("{}: {}; placing the hold again under a newer snapshot", what, e.getMessage());
+      return false;
     }
   }
 
