@@ -377,6 +377,12 @@ final class Migration implements AutoCloseable {
   /** Stops every pipeline without dropping a slot, as a crash would: the same run continues later. */
   synchronized void stopPipelines() {
     stopStreaming();
+    stopReverse();
+  }
+
+  /** Stops reverse replication without dropping its slot. */
+  private synchronized void stopReverse() {
+    stopVerifying();
     if (reverse != null) {
       streamedEvents += reverse.capturedEvents();
       reverse.close();
@@ -497,11 +503,7 @@ final class Migration implements AutoCloseable {
 
   /** After a rollback's pause: reverse replication stops and its slot goes; forward starts from the new slot. */
   private synchronized void startForwardAfterRollback() {
-    if (reverse != null) {
-      streamedEvents += reverse.capturedEvents();
-      reverse.close();
-      reverse = null;
-    }
+    stopReverse();
     dropSlot(target, reverseName());
     deleteOffsets(spec.name());
     forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply());
@@ -619,12 +621,7 @@ final class Migration implements AutoCloseable {
     if (journal.state() != MigrationState.CUT_OVER) {
       throw new BatonException("reverse replication runs only while the migration is CUT_OVER, not " + journal.state());
     }
-    stopVerifying();
-    if (reverse != null) {
-      streamedEvents += reverse.capturedEvents();
-      reverse.close();
-      reverse = null;
-    }
+    stopReverse();
     resumeReverse();
   }
 
@@ -816,17 +813,7 @@ final class Migration implements AutoCloseable {
   @Override
   public void close() {
     try {
-      stopVerifying();
-      if (forward != null) {
-        streamedEvents += forward.capturedEvents();
-        forward.close();
-        forward = null;
-      }
-      if (reverse != null) {
-        streamedEvents += reverse.capturedEvents();
-        reverse.close();
-        reverse = null;
-      }
+      stopPipelines();
     } finally {
       dropSlot(source, spec.name());
       dropSlot(target, reverseName());
