@@ -46,6 +46,9 @@ final class CutoverFigures {
     List<Boolean> equal = new ArrayList<>();
     node.path("reconcile_equal").forEach(e -> equal.add(e.asBoolean()));
     s.put("reconcile_equal", equal);
+    List<String> frozen = new ArrayList<>();
+    node.path("final_verification").forEach(e -> frozen.add(e.asText()));
+    s.put("final_verification", frozen);
     List<Long> pauses = new ArrayList<>();
     node.path("each").forEach(e -> pauses.add(e.path("write_pause_ms").asLong()));
     s.put("write_pause_ms_each", pauses);

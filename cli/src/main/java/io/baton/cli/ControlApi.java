@@ -136,6 +136,8 @@ final class ControlApi {
    *     are refused until then), {@code state}, {@code armed_request} (-1 for none),
    *     {@code busy}, {@code gates} (the last report, or null) and {@code outcome} ({@code request},
    *     {@code action}, {@code ok}, {@code message}, {@code write_pause_ms}, {@code at_ms}; or null)
+   *     and {@code final_verification} ({@code action}, {@code freeze_lsn}, {@code outcome}: RUNNING,
+   *     EQUAL, DIFFERENT or FAILED, {@code summary}; or null before a switch)
    */
   static ObjectNode status(Controller.Status s) {
     ObjectNode n = JSON.createObjectNode();
@@ -151,6 +153,14 @@ final class ControlApi {
       n.putObject("outcome").put("request", s.outcome().request()).put("action", s.outcome().action())
           .put("ok", s.outcome().ok()).put("message", s.outcome().message()).put("write_pause_ms", s.outcome().pauseMs())
           .put("at_ms", s.outcome().atMs());
+    }
+    FinalVerification.Status f = s.finalVerification();
+    if (f == null) {
+      n.putNull("final_verification");
+    } else {
+      n.putObject("final_verification").put("action", f.action())
+          .put("freeze_lsn", f.freezeLsn() == null ? null : f.freezeLsn().toString()).put("outcome", f.outcome().name())
+          .put("summary", f.summary());
     }
     return n;
   }

@@ -172,6 +172,11 @@ final class ControlCommands {
         System.out.printf("last command: %s %s: %s%n", o.path("action").asText(), o.path("ok").asBoolean() ? "succeeded" : "failed",
             o.path("message").asText());
       }
+      if (!s.path("final_verification").isNull()) {
+        JsonNode f = s.path("final_verification");
+        System.out.printf("final verification of the last %s: %s%s%n", f.path("action").asText(),
+            f.path("outcome").asText().toLowerCase(), f.path("summary").isNull() ? "" : " " + f.path("summary").asText());
+      }
       if (!s.path("gates").isNull()) {
         System.out.print(gatesText(s.path("gates")));
       }

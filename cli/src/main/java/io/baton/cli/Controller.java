@@ -23,14 +23,19 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Every second it samples the lags for the gates ({@link GateProbe#sample}).
+ *   <li>Every {@value #READY_EVERY_S} seconds it evaluates the gates, and the migration moves from
+ *       STREAMING to READY while every one passes, and back when one fails
+ *       ({@link Migration#gatesEvaluated}).
  *   <li>{@link #arm} arms a cutover: every {@value #EVALUATE_EVERY_S} seconds the gates are
  *       evaluated, and the cutover starts as soon as every one passes. {@link #postpone} disarms it.
+ *       Both are journaled with who asked.
  *   <li>{@link #rollback} and {@link #finalizeMigration} run at once (a rollback has no gates: it is
  *       what an operator reaches for when something is wrong).
  *   <li>While the migration is CUT_OVER, every second it checks the automatic rollback triggers
  *       ({@link RollbackTriggers}, spec section {@code rollback}), and rolls back when one fires;
  *       reverse replication that stopped on an error is started again first, so that the rollback
- *       can drain it. An automatic rollback that fails is not tried again before the next cutover:
+ *       can drain it. A final verification that found the sides different at the freeze is one of
+ *       the triggers. An automatic rollback that fails is not tried again before the next cutover:
  *       the outcome says so, and the operator decides.
  * </ul>
  *
@@ -41,6 +46,8 @@ import org.slf4j.LoggerFactory;
 final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
   static final int EVALUATE_EVERY_S = 2;
+  /** How often the gates are evaluated while no cutover is armed, s: READY follows them. */
+  static final int READY_EVERY_S = 10;
   private static final Set<MigrationState> CAN_CUT_OVER = EnumSet.of(MigrationState.STREAMING, MigrationState.READY,
       MigrationState.ROLLED_BACK);
 
@@ -85,9 +92,10 @@ final class Controller implements AutoCloseable {
    * @param busy the command running now, or null
    * @param lastReport the last gate evaluation, or null before one
    * @param outcome the outcome of the latest command that ended, or null
+   * @param finalVerification the latest switch's final verification, or null before a switch
    */
   record Status(String migration, boolean ready, MigrationState state, long armed, String busy, GateReport lastReport,
-      Outcome outcome) {}
+      Outcome outcome, FinalVerification.Status finalVerification) {}
 
   Controller(Migration migration, MigrationSpec spec) {
     this.migration = migration;
@@ -141,6 +149,7 @@ final class Controller implements AutoCloseable {
     }
     if (armedBy < 0) {
       armedBy = requests.incrementAndGet();
+      migration.journalCommand("cutover-armed", actor, "request " + armedBy + ": cut over once every gate passes");
       LOG.info("migration {}: cutover armed by {} (request {}); it starts once every gate passes", spec.name(), actor, armedBy);
     }
     return armedBy;
@@ -155,6 +164,7 @@ final class Controller implements AutoCloseable {
   synchronized long postpone(String actor) {
     long id = requests.incrementAndGet();
     if (armedBy >= 0) {
+      migration.journalCommand("cutover-postponed", actor, "request " + armedBy + " disarmed");
       outcome = new Outcome(armedBy, "cutover", false, "postponed by " + actor, -1, System.currentTimeMillis());
       LOG.info("migration {}: cutover postponed by {}", spec.name(), actor);
       armedBy = -1;
@@ -207,7 +217,8 @@ final class Controller implements AutoCloseable {
 
   /** @return what the controller is doing */
   synchronized Status status() {
-    return new Status(spec.name(), started, migration.state(), armedBy, busy, lastReport, outcome);
+    return new Status(spec.name(), started, migration.state(), armedBy, busy, lastReport, outcome,
+        migration.finalVerification().latest());
   }
 
   private void requireState(MigrationState required, String what) {
@@ -228,12 +239,16 @@ final class Controller implements AutoCloseable {
       synchronized (this) {
         armed = armedBy;
       }
-      if (armed < 0 || !CAN_CUT_OVER.contains(migration.state())
-          || System.currentTimeMillis() - lastEvaluationMs < EVALUATE_EVERY_S * 1000L) {
+      long every = (armed < 0 ? READY_EVERY_S : EVALUATE_EVERY_S) * 1000L;
+      if (!CAN_CUT_OVER.contains(migration.state()) || System.currentTimeMillis() - lastEvaluationMs < every) {
         return;
       }
       lastEvaluationMs = System.currentTimeMillis();
       GateReport report = evaluateGates();
+      migration.gatesEvaluated(report);
+      if (armed < 0) {
+        return;
+      }
       if (!report.passed()) {
         LOG.info("migration {}: cutover armed, waiting for {}", spec.name(),
             String.join(", ", report.failing().stream().map(g -> g.gate() + " (" + g.observed() + ")").toList()));
@@ -262,9 +277,12 @@ final class Controller implements AutoCloseable {
       failure = e.getMessage();
     }
     ContinuousVerifier v = migration.verifier();
+    FinalVerification.Status last = migration.finalVerification().latest();
+    String difference = last != null && last.action().equals("cutover")
+        && last.outcome() == FinalVerification.Outcome.DIFFERENT ? last.summary() : null;
     String reason = triggers.check(new RollbackTriggers.Observation(failure, reverse.lastBatchLagMs(),
         v == null ? 0 : v.mismatchRatio(), migration.router().transactionLatencyMicros(),
-        prometheus == null ? Double.NaN : prometheus.value()));
+        prometheus == null ? Double.NaN : prometheus.value(), difference));
     if (reason == null) {
       return;
     }

@@ -7,6 +7,7 @@ import io.baton.capture.SnapshotProgress;
 import io.baton.capture.ReplicationSlots;
 import io.baton.capture.SourceCheck;
 import io.baton.cutover.CrashPoint;
+import io.baton.cutover.GateReport;
 import io.baton.cutover.Journal;
 import io.baton.cutover.MigrationState;
 import io.baton.cutover.PauseWatchdog;
@@ -21,6 +22,7 @@ import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
 import io.baton.pg.UserTypes;
 import io.baton.reconciler.ContinuousVerifier;
+import io.baton.reconciler.FrozenPoint;
 import io.baton.reconciler.LiveVerifier;
 import io.baton.reconciler.Reconciler;
 import io.baton.reconciler.TableComparison;
@@ -70,6 +72,7 @@ final class Migration implements AutoCloseable {
   private final Path workDir;
   private final TrafficRouter router;
   private final Journal journal;
+  private final FinalVerification finalVerification;
   private final Map<TableInfo, RowTransform> forwardTables;
   private Map<TableInfo, RowTransform> reverseTables;
   private ReplicationPipeline forward;
@@ -91,6 +94,8 @@ final class Migration implements AutoCloseable {
     this.router = router;
     this.forwardTables = forwardTables;
     this.journal = new Journal(spec.name(), target);
+    this.finalVerification = new FinalVerification(spec.cutover().finalVerification(), source, target, forwardTables,
+        journal);
   }
 
   /**
@@ -419,23 +424,37 @@ final class Migration implements AutoCloseable {
   Switchover.Result cutover(String actor) {
     stopVerifying();
     catchUpBeforePause(forward, "cutover");
+    FrozenPoint freeze = finalVerification.prepare();
     journal.transition(MigrationState.CUTTING_OVER, actor, null);
     String rev = reverseName();
     Switchover.Result r;
     try {
       r = new Switchover(router, System::currentTimeMillis, watchdogPidFile()).run(forward, source, target,
-          SequenceSync.of(forwardTables, true), ms -> createSlot(target, rev, reverseTables().keySet(), ms),
+          SequenceSync.of(forwardTables, true),
+          FinalVerification.insidePause(freeze, ms -> createSlot(target, rev, reverseTables().keySet(), ms)),
           spec.cutover().maxWritePauseMs(), journaled("cutover", target));
     } catch (BatonException e) {
+      closeQuietly(freeze);
       dropSlot(target, rev);
       journal.transition(MigrationState.STREAMING, "baton", "cutover aborted: " + e.getMessage());
       throw e;
     }
+    finalVerification.start("cutover", freeze);
     startReverseAfterCutover();
     CrashPoint.reach("cutover:switched");
     switchOverheadMs = Math.max(0, r.pauseMs() - r.drainMs());
-    journal.transition(MigrationState.CUT_OVER, actor, "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
+    journal.transition(MigrationState.CUT_OVER, actor, switched(r));
     return r;
+  }
+
+  private static String switched(Switchover.Result r) {
+    return "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms to freeze LSN " + r.freezeLsn();
+  }
+
+  private static void closeQuietly(FrozenPoint freeze) {
+    if (freeze != null) {
+      freeze.close();
+    }
   }
 
   /**
@@ -456,21 +475,25 @@ final class Migration implements AutoCloseable {
   Switchover.Result rollback(String actor) {
     stopVerifying();
     catchUpBeforePause(reverse, "rollback");
+    FrozenPoint freeze = finalVerification.prepare();
     journal.transition(MigrationState.ROLLING_BACK, actor, null);
     Switchover.Result r;
     try {
       r = new Switchover(router, System::currentTimeMillis, watchdogPidFile()).run(reverse, target, source,
-          SequenceSync.of(forwardTables, false), ms -> createSlot(source, spec.name(), forwardTables.keySet(), ms),
+          SequenceSync.of(forwardTables, false),
+          FinalVerification.insidePause(freeze, ms -> createSlot(source, spec.name(), forwardTables.keySet(), ms)),
           spec.cutover().maxWritePauseMs(), journaled("rollback", source));
     } catch (BatonException e) {
+      closeQuietly(freeze);
       dropSlot(source, spec.name());
       journal.transition(MigrationState.CUT_OVER, "baton", "rollback aborted: " + e.getMessage());
       throw e;
     }
+    finalVerification.start("rollback", freeze);
     startForwardAfterRollback();
     CrashPoint.reach("rollback:switched");
     switchOverheadMs = Math.max(0, r.pauseMs() - r.drainMs());
-    journal.transition(MigrationState.ROLLED_BACK, actor, "write pause " + r.pauseMs() + " ms, drain " + r.drainMs() + " ms");
+    journal.transition(MigrationState.ROLLED_BACK, actor, switched(r));
     return r;
   }
 
@@ -604,6 +627,42 @@ final class Migration implements AutoCloseable {
    */
   long switchOverheadMs() {
     return switchOverheadMs;
+  }
+
+  /**
+   * Moves between STREAMING and READY by the gates' verdict: READY while every gate passes,
+   * STREAMING again when one fails. Other states stay as they are (a ROLLED_BACK migration stays
+   * ROLLED_BACK until the next cutover). Only changes are journaled.
+   *
+   * @param report the gates just evaluated
+   * @return the state after
+   */
+  synchronized MigrationState gatesEvaluated(GateReport report) {
+    MigrationState now = journal.state();
+    if (now == MigrationState.STREAMING && report.passed()) {
+      journal.transition(MigrationState.READY, "baton", "every cutover gate passes; predicted write pause "
+          + report.predictedPauseMs() + " ms");
+    } else if (now == MigrationState.READY && !report.passed()) {
+      journal.transition(MigrationState.STREAMING, "baton", "cutover gates failing: " + String.join("; ",
+          report.failing().stream().map(g -> g.gate() + " " + g.observed() + " (required: " + g.required() + ")").toList()));
+    }
+    return journal.state();
+  }
+
+  /**
+   * Records an operator's command that changes no state (a cutover armed or postponed).
+   *
+   * @param step the journal step, for example {@code cutover-armed}
+   * @param actor who asked
+   * @param detail what it is about; may be null
+   */
+  void journalCommand(String step, String actor, String detail) {
+    journal.step(step, actor, detail);
+  }
+
+  /** @return the final verification of the switches */
+  FinalVerification finalVerification() {
+    return finalVerification;
   }
 
   /** @return reverse replication (target to source) while it runs, else null */
@@ -813,6 +872,7 @@ final class Migration implements AutoCloseable {
   @Override
   public void close() {
     try {
+      finalVerification.close();
       stopPipelines();
     } finally {
       dropSlot(source, spec.name());

@@ -36,7 +36,14 @@ import org.slf4j.LoggerFactory;
  *       0 done); all 0 while no snapshot has run in this process;
  *   <li>stream: {@code baton_stream_captured_changes_total}, {@code baton_stream_applied_changes_total}
  *       (since this process started the pipeline), and {@code baton_stream_apply_lag_seconds}, the
- *       end-to-end lag of the last batch applied (source commit to target commit).
+ *       end-to-end lag of the last batch applied (source commit to target commit);
+ *   <li>each direction ({@code direction} label: {@code forward}, source to target, or
+ *       {@code reverse}, target to source after a cutover): {@code baton_replication_running} (1 or
+ *       0), {@code baton_replication_slot_lag_bytes} (WAL of the origin not yet confirmed by its slot,
+ *       -1 when unknown) and {@code baton_replication_apply_lag_seconds} (as above); 0 for a
+ *       direction that does not run;
+ *   <li>{@code baton_final_verification{outcome}}: 1 for the outcome of the latest switch's final
+ *       verification (RUNNING, EQUAL, DIFFERENT, FAILED), 0 for the others; all 0 before a switch.
  * </ul>
  *
  * Naming follows Prometheus' conventions (base units, {@code _total} for counters; "Metric and
@@ -143,6 +150,30 @@ final class MigrationMetrics implements AutoCloseable {
         .description("row changes applied to the target by the running pipeline").register(registry);
     Gauge.builder("baton.stream.apply.lag.seconds", migration, m -> m.lastBatchLagMs() / 1000.0)
         .description("end-to-end lag of the last batch applied, source commit to target commit").register(registry);
+    directionGauges(registry, migration, "forward", Migration::forwardPipeline);
+    directionGauges(registry, migration, "reverse", Migration::reversePipeline);
+    for (FinalVerification.Outcome o : FinalVerification.Outcome.values()) {
+      Gauge.builder("baton.final.verification", migration, m -> {
+        FinalVerification.Status f = m.finalVerification().latest();
+        return f != null && f.outcome() == o ? 1 : 0;
+      }).tag("outcome", o.name()).description("1 for the outcome of the latest switch's final verification at the freeze")
+          .register(registry);
+    }
+  }
+
+  private static void directionGauges(PrometheusMeterRegistry registry, Migration migration, String direction,
+      java.util.function.Function<Migration, ReplicationPipeline> pipeline) {
+    Gauge.builder("baton.replication.running", migration, m -> pipeline.apply(m) == null ? 0 : 1).tag("direction", direction)
+        .description("1 while this direction replicates").register(registry);
+    Gauge.builder("baton.replication.slot.lag.bytes", migration, m -> {
+      ReplicationPipeline p = pipeline.apply(m);
+      return p == null ? 0 : p.slotLagBytes();
+    }).tag("direction", direction).description("WAL of the origin not yet confirmed by the direction's slot; -1 unknown")
+        .register(registry);
+    Gauge.builder("baton.replication.apply.lag.seconds", migration, m -> {
+      ReplicationPipeline p = pipeline.apply(m);
+      return p == null ? 0 : p.lastBatchLagMs() / 1000.0;
+    }).tag("direction", direction).description("end-to-end lag of the direction's last batch applied").register(registry);
   }
 
   /** A per-table value of the snapshot progress; 0 while there is none. */

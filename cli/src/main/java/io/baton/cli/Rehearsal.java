@@ -95,11 +95,11 @@ final class Rehearsal {
           cutovers.add(Switch.timed(migration::cutover));
           pause(options.phaseSeconds());
           summary.verifications.add(verifyLive(migration, spec, "after cutover" + suffix));
-          cutovers.set(cycle - 1, cutovers.get(cycle - 1).verified(last(summary)));
+          cutovers.set(cycle - 1, cutovers.get(cycle - 1).verified(last(summary), finalVerification(migration)));
           rollbacks.add(Switch.timed(migration::rollback));
           pause(options.phaseSeconds());
           summary.verifications.add(verifyLive(migration, spec, "after rollback" + suffix));
-          rollbacks.set(cycle - 1, rollbacks.get(cycle - 1).verified(last(summary)));
+          rollbacks.set(cycle - 1, rollbacks.get(cycle - 1).verified(last(summary), finalVerification(migration)));
         }
 
         PgbenchWorkload.Result w = workload.stop();
@@ -180,21 +180,27 @@ final class Rehearsal {
    * A switch (cutover or rollback) with its wall-clock window, in which the clients' longest gap
    * between commits is the write pause they saw, and whether the verification after it was clean.
    */
-  private record Switch(long startMs, long endMs, Switchover.Result result, boolean reconcileEqual) {
+  private record Switch(long startMs, long endMs, Switchover.Result result, boolean reconcileEqual, String finalVerification) {
     static Switch timed(java.util.function.Supplier<Switchover.Result> step) {
       long start = System.currentTimeMillis();
       Switchover.Result r = step.get();
-      return new Switch(start, System.currentTimeMillis(), r, false);
+      return new Switch(start, System.currentTimeMillis(), r, false, null);
     }
 
-    Switch verified(Summary.Verification after) {
-      return new Switch(startMs, endMs, result, after.equal());
+    Switch verified(Summary.Verification after, String finalOutcome) {
+      return new Switch(startMs, endMs, result, after.equal(), finalOutcome);
     }
 
     Summary.SwitchFigures figures(int cycle, PgbenchLog log) {
       return new Summary.SwitchFigures(cycle, result.pauseMs(), result.drainMs(), log.longestGapMs(startMs, endMs),
-          log.failedBetween(startMs - 1000, endMs + 1000), reconcileEqual);
+          log.failedBetween(startMs - 1000, endMs + 1000), reconcileEqual, finalVerification);
     }
+  }
+
+  /** @return the outcome of the last switch's final verification, once it ended; OFF when the spec turns it off */
+  private static String finalVerification(Migration migration) {
+    FinalVerification.Status s = migration.finalVerification().await(java.time.Duration.ofMinutes(10));
+    return s == null ? "OFF" : s.outcome().name();
   }
 
   private static void pause(int seconds) {

@@ -7,6 +7,7 @@ import io.baton.cutover.Replication;
 import io.baton.event.ApplyHolds;
 import io.baton.event.Topics;
 import io.baton.pg.Database;
+import io.baton.pg.Lsn;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
 import io.baton.spec.ApplySettings;
@@ -98,7 +99,7 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
   }
 
   @Override
-  public void drain(Duration timeout) {
+  public Lsn drain(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     DrainMarkers.Marker marker;
     try (Connection c = origin.connect()) {
@@ -118,6 +119,7 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
         throw new BatonException("interrupted while draining " + name, e);
       }
     }
+    return marker.lsn();
   }
 
   /**

@@ -22,7 +22,9 @@ import java.util.List;
  * around each switch, from pgbench's per-transaction log), {@code controller_pause_ms.p50} and
  * {@code .max} (PAUSE issued to RESUME done, on the controller's clock), {@code failed_transactions}
  * (logged as failed within a second of a switch), {@code reconcile_equal[]} (the live verification
- * after each) and {@code each[]} with every switch's figures. Percentiles are nearest-rank.
+ * after each), {@code final_verification[]} (the comparison of both sides at each freeze: EQUAL,
+ * DIFFERENT, FAILED, or OFF when the spec turns it off) and {@code each[]} with every switch's
+ * figures. Percentiles are nearest-rank.
  */
 final class Summary {
   /**
@@ -54,7 +56,7 @@ final class Summary {
    * @param reconcileEqual whether the live verification after the switch found both sides equal
    */
   record SwitchFigures(int cycle, long controllerPauseMs, long drainMs, long writePauseMs, long failedTransactions,
-      boolean reconcileEqual) {}
+      boolean reconcileEqual, String finalVerification) {}
 
   String spec;
   String error;
@@ -102,6 +104,9 @@ final class Summary {
     for (SwitchFigures s : switches) {
       if (s.writePauseMs() < 0 || s.writePauseMs() >= maxPauseMs) {
         f.add(kind + " " + s.cycle() + ": write pause " + s.writePauseMs() + " ms (limit " + maxPauseMs + ")");
+      }
+      if (!s.finalVerification().equals("EQUAL") && !s.finalVerification().equals("OFF")) {
+        f.add(kind + " " + s.cycle() + ": final verification " + s.finalVerification());
       }
     }
   }
@@ -172,11 +177,14 @@ final class Summary {
     node.put("failed_transactions", switches.stream().mapToLong(SwitchFigures::failedTransactions).sum());
     ArrayNode equal = node.putArray("reconcile_equal");
     switches.forEach(s -> equal.add(s.reconcileEqual()));
+    ArrayNode frozen = node.putArray("final_verification");
+    switches.forEach(s -> frozen.add(s.finalVerification()));
     ArrayNode each = node.putArray("each");
     for (SwitchFigures s : switches) {
       each.addObject().put("cycle", s.cycle()).put("write_pause_ms", s.writePauseMs())
           .put("controller_pause_ms", s.controllerPauseMs()).put("drain_ms", s.drainMs())
-          .put("failed_transactions", s.failedTransactions()).put("reconcile_equal", s.reconcileEqual());
+          .put("failed_transactions", s.failedTransactions()).put("reconcile_equal", s.reconcileEqual())
+          .put("final_verification", s.finalVerification());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.baton.cli;
 
+import static io.baton.cli.Db.query;
 import static io.baton.cli.Db.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -70,7 +71,8 @@ class ControlIT {
       HttpResponse<String> noToken = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/api/cutover"))
           .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(noToken.statusCode()).isEqualTo(401);
-      assertThat(status(api).path("state").asText()).isEqualTo("STREAMING");
+      await("the controller moves the migration to READY once every gate passes").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofSeconds(1)).until(() -> status(api).path("state").asText().equals("READY"));
       assertThat(status(api).path("ready").asBoolean()).isTrue();
       assertThat(status(api).path("armed_request").asLong()).isEqualTo(-1);
 
@@ -81,6 +83,16 @@ class ControlIT {
       assertThat(cut.out()).containsPattern("(?m)^cutover done: write pause \\d{1,4} ms");
       assertThat(status(api).path("state").asText()).isEqualTo("CUT_OVER");
       assertThat(value(target, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'baton_ctl_rev'")).isEqualTo("1");
+      await("the cutover's final verification").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> !status(api).path("final_verification").path("outcome").asText().equals("RUNNING"));
+      assertThat(status(api).path("final_verification").path("outcome").asText())
+          .as(status(api).toPrettyString()).isEqualTo("EQUAL");
+      assertThat(status(api).path("final_verification").path("summary").asText()).contains("tables equal");
+      String metrics = MetricsPage.scrape(port, "after the cutover");
+      assertThat(MetricsPage.value(metrics, "baton_replication_running{direction=\"reverse\"}")).as(metrics).isEqualTo(1);
+      assertThat(MetricsPage.value(metrics, "baton_replication_running{direction=\"forward\"}")).isEqualTo(0);
+      assertThat(MetricsPage.value(metrics, "baton_replication_slot_lag_bytes{direction=\"reverse\"}")).isNotNegative();
+      assertThat(MetricsPage.value(metrics, "baton_final_verification{outcome=\"EQUAL\"}")).isEqualTo(1);
       Thread.sleep(3000);
 
       CliRun back = CliRun.of(concat("rollback", auth));
@@ -123,6 +135,15 @@ class ControlIT {
     assertThat(value(target, "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'baton%'")).isEqualTo("0");
     assertThat(value(target, "SELECT to_state FROM baton.journal WHERE migration = 'ctl' ORDER BY id DESC LIMIT 1"))
         .isEqualTo("FINALIZED");
+    assertThat(query(target, "SELECT from_state || '>' || to_state FROM baton.journal WHERE migration = 'ctl'"
+        + " AND step IS NULL ORDER BY id")).as("the journal's transitions").containsSubsequence("STREAMING>READY",
+        "READY>CUTTING_OVER", "CUTTING_OVER>CUT_OVER", "CUT_OVER>ROLLING_BACK", "ROLLING_BACK>ROLLED_BACK",
+        "ROLLED_BACK>CUTTING_OVER", "CUTTING_OVER>CUT_OVER", "CUT_OVER>FINALIZED");
+    assertThat(query(target, "SELECT step || ' ' || actor FROM baton.journal WHERE migration = 'ctl' AND step LIKE 'cutover-%'"
+        + " ORDER BY id")).as("armed cutovers, with who asked").hasSize(2).allMatch(l -> l.startsWith("cutover-armed "));
+    assertThat(query(target, "SELECT substr(detail, 1, 40) FROM baton.journal WHERE migration = 'ctl'"
+        + " AND step = 'final-verification' ORDER BY id")).as("final verifications").hasSize(3)
+        .allMatch(d -> d.matches("step final-verification: (cutover|rollback) equal.*"));
   }
 
   private static JsonNode status(String api) {

@@ -38,10 +38,12 @@ class CutoverIT {
     assertThat(s.cutovers).hasSize(2).allSatisfy(c -> {
       assertThat(c.writePauseMs()).isBetween(0L, 4999L);
       assertThat(c.reconcileEqual()).isTrue();
+      assertThat(c.finalVerification()).isEqualTo("EQUAL");
     });
     assertThat(s.rollbacks).hasSize(2).allSatisfy(r -> {
       assertThat(r.writePauseMs()).isBetween(0L, 4999L);
       assertThat(r.reconcileEqual()).isTrue();
+      assertThat(r.finalVerification()).isEqualTo("EQUAL");
     });
     TableComparison history = s.verifications.get(5).tables().stream()
         .filter(t -> t.target().equals("public.pgbench_history")).findFirst().orElseThrow();

@@ -40,6 +40,8 @@ class RehearseIT {
     assertThat(s.path("cutover").path("write_pause_ms").path("max").asLong()).isBetween(0L, 4999L);
     assertThat(s.path("rollback").path("write_pause_ms").path("max").asLong()).isBetween(0L, 4999L);
     assertThat(s.path("rollback").path("reconcile_equal").toString()).isEqualTo("[true]");
+    assertThat(s.path("cutover").path("final_verification").toString()).isEqualTo("[\"EQUAL\"]");
+    assertThat(s.path("rollback").path("final_verification").toString()).isEqualTo("[\"EQUAL\"]");
     assertThat(s.path("slots_left").asInt()).isZero();
   }
 }

@@ -58,15 +58,29 @@ public final class Journal {
    * @param detail what it is about to do; may be null
    * @throws io.baton.BatonException when it cannot be recorded
    */
-  public synchronized void step(String step, String detail) {
+  public void step(String step, String detail) {
+    step(step, "baton", detail);
+  }
+
+  /**
+   * Records a step that somebody asked for (an armed or postponed cutover), as {@link #step(String,
+   * String)} does.
+   *
+   * @param step the step's name
+   * @param actor who asked
+   * @param detail what it is about; may be null
+   * @throws io.baton.BatonException when it cannot be recorded
+   */
+  public synchronized void step(String step, String actor, String detail) {
     try (Connection c = database.connect();
         PreparedStatement ps = c.prepareStatement("INSERT INTO baton.journal (migration, actor, from_state, to_state, detail,"
-            + " step) VALUES (?, 'baton', ?, ?, ?, ?)")) {
+            + " step) VALUES (?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, migration);
-      ps.setString(2, state.name());
+      ps.setString(2, actor);
       ps.setString(3, state.name());
-      ps.setString(4, "step " + step + (detail == null ? "" : ": " + detail));
-      ps.setString(5, step);
+      ps.setString(4, state.name());
+      ps.setString(5, "step " + step + (detail == null ? "" : ": " + detail));
+      ps.setString(6, step);
       ps.executeUpdate();
     } catch (SQLException e) {
       throw PgErrors.classify("writing the journal (step " + step + " of " + state + ")", e);

@@ -1,5 +1,6 @@
 package io.baton.cutover;
 
+import io.baton.pg.Lsn;
 import java.time.Duration;
 
 /** One running direction of replication (source to target, or back), as the controller drives it. */
@@ -9,9 +10,10 @@ public interface Replication extends AutoCloseable {
    * destination.
    *
    * @param timeout how long to wait at most
+   * @return the freeze point: the origin's LSN up to which every committed change has been applied
    * @throws io.baton.BatonException on timeout (naming how long it waited) or when a stage failed
    */
-  void drain(Duration timeout);
+  Lsn drain(Duration timeout);
 
   /** Stops every stage of this direction; leaves its slot in place. */
   @Override

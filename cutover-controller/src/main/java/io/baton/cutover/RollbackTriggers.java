@@ -7,7 +7,8 @@ import java.util.function.LongSupplier;
  * Decides when a cut-over migration rolls back by itself (spec section {@code rollback}). The
  * controller feeds it an {@link Observation} about every second while the migration is CUT_OVER;
  * {@link #check} names the trigger that fired, or returns null. Reverse replication that stopped
- * on an error and a mismatch ratio above the limit fire at once; the reverse lag, the latency
+ * on an error, a final verification that found the sides different at the freeze (never noise:
+ * see {@code FrozenPoint}) and a mismatch ratio above the limit fire at once; the reverse lag, the latency
  * multiple and the Prometheus value must stay above their limits for {@code forSeconds} without a
  * break. Thread-safe.
  */
@@ -27,9 +28,17 @@ public final class RollbackTriggers {
    * @param mismatchRatio rows found different over rows compared by live verification, 0 to 1
    * @param latencyMicros the clients' mean transaction time now, µs; NaN when unknown
    * @param prometheusValue the Prometheus query's value; NaN when unknown or not configured
+   * @param finalDifference what the cutover's final verification found different at the freeze, or
+   *     null when it found both sides equal, has not ended, or did not run
    */
   public record Observation(String reverseFailure, long reverseLagMs, double mismatchRatio, double latencyMicros,
-      double prometheusValue) {}
+      double prometheusValue, String finalDifference) {
+    /** An observation without a final verification difference. */
+    public Observation(String reverseFailure, long reverseLagMs, double mismatchRatio, double latencyMicros,
+        double prometheusValue) {
+      this(reverseFailure, reverseLagMs, mismatchRatio, latencyMicros, prometheusValue, null);
+    }
+  }
 
   /**
    * @param settings the triggers' limits
@@ -65,6 +74,9 @@ public final class RollbackTriggers {
     long now = clockMs.getAsLong();
     if (o.reverseFailure() != null) {
       return "reverse replication stopped: " + o.reverseFailure();
+    }
+    if (o.finalDifference() != null) {
+      return "the cutover's final verification found the target different from the source " + o.finalDifference();
     }
     if (settings.maxMismatchRatio() > 0 && o.mismatchRatio() > settings.maxMismatchRatio()) {
       return String.format("live verification found %.4f%% of rows different, above rollback.maxMismatchRatio %.4f%%",

@@ -2,8 +2,8 @@ package io.baton.cutover;
 
 import io.baton.BatonException;
 import io.baton.pg.Database;
+import io.baton.pg.Lsn;
 import java.time.Duration;
-import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +14,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>PAUSE (transactions in flight finish, new ones wait);
- *   <li>drain: everything committed on the old side is applied on the new side;
+ *   <li>drain: a marker written into the old side's WAL marks the freeze LSN, and everything
+ *       committed before it is applied on the new side;
+ *   <li>frozen: both sides now hold the same rows, and {@link InsidePause#frozen} may take what it
+ *       needs of that moment (the controller exports a snapshot on each side, compared after the
+ *       pause);
  *   <li>sequences copied from the old side to the new;
  *   <li>the back channel prepared (a replication slot on the new side, so that changes made there
  *       from now on can flow back);
@@ -48,7 +52,7 @@ public final class Switchover {
   }
 
   /**
-   * Told of each step as it is reached: {@code paused}, {@code drained}, {@code sequences-set},
+   * Told of each step as it is reached: {@code paused}, {@code drained}, {@code frozen}, {@code sequences-set},
    * {@code back-channel-ready}, {@code repointing} (before the router is repointed: once this
    * returns, the switch is to be finished, never undone, by a restarted controller),
    * {@code repointed} (before RESUME) and {@code resumed}.
@@ -64,22 +68,44 @@ public final class Switchover {
     void reached(String step);
   }
 
+  /** The migration's own work inside the pause, after the drain; each step gets the ms left. */
+  @FunctionalInterface
+  public interface InsidePause {
+    /**
+     * Called right after the drain: no client commits on the old side, and the new side holds
+     * everything the old side committed. Nothing by default.
+     *
+     * @param freezeLsn the old side's LSN up to which everything was applied
+     * @param remainingMs milliseconds left before the deadline; it must give up by then
+     */
+    default void frozen(Lsn freezeLsn, long remainingMs) {}
+
+    /**
+     * Prepares the back channel: a replication slot on the new side, so that changes made there
+     * from now on can flow back.
+     *
+     * @param remainingMs milliseconds left before the deadline; it must give up by then
+     */
+    void prepareBackChannel(long remainingMs);
+  }
+
   /**
    * What a switch measured, from the controller's clock.
    *
    * @param pauseMs from PAUSE issued to RESUME done
    * @param drainMs the drain step
    * @param sequences sequences copied
+   * @param freezeLsn the old side's LSN at the freeze: everything committed before it was applied on
+   *     the new side
    */
-  public record Result(long pauseMs, long drainMs, int sequences) {}
+  public record Result(long pauseMs, long drainMs, int sequences, Lsn freezeLsn) {}
 
   /**
    * @param from the replication that carries the old side's changes to the new side
    * @param oldSide the database that holds traffic now
    * @param newSide the database that takes traffic
    * @param sequences the sequence sync from old to new
-   * @param prepareBackChannel run inside the pause, after the drain, with the milliseconds left
-   *     before the deadline (it must give up by then)
+   * @param work the migration's steps inside the pause
    * @param maxPauseMs the hard deadline of the pause
    * @param steps told of each step as it is reached
    * @return what it measured
@@ -87,14 +113,14 @@ public final class Switchover {
    *     (the message says so, or says that it could not make sure of it)
    */
   public Result run(Replication from, Database oldSide, Database newSide, SequenceSync sequences,
-      LongConsumer prepareBackChannel, long maxPauseMs, Steps steps) {
+      InsidePause work, long maxPauseMs, Steps steps) {
     try (PauseWatchdog watchdog = PauseWatchdog.arm(router, watchdogPidFile)) {
-      return pauseAndSwitch(watchdog, from, oldSide, newSide, sequences, prepareBackChannel, maxPauseMs, steps);
+      return pauseAndSwitch(watchdog, from, oldSide, newSide, sequences, work, maxPauseMs, steps);
     }
   }
 
   private Result pauseAndSwitch(PauseWatchdog watchdog, Replication from, Database oldSide, Database newSide,
-      SequenceSync sequences, LongConsumer prepareBackChannel, long maxPauseMs, Steps steps) {
+      SequenceSync sequences, InsidePause work, long maxPauseMs, Steps steps) {
     watchdog.pausing(maxPauseMs);
     long start = clockMs.getAsLong();
     LongSupplier remaining = () -> Math.max(1, maxPauseMs - (clockMs.getAsLong() - start));
@@ -103,12 +129,14 @@ public final class Switchover {
     try {
       steps.reached("paused");
       long drainStart = clockMs.getAsLong();
-      from.drain(Duration.ofMillis(remaining.getAsLong()));
+      Lsn freeze = from.drain(Duration.ofMillis(remaining.getAsLong()));
       long drainMs = clockMs.getAsLong() - drainStart;
       steps.reached("drained");
+      work.frozen(freeze, remaining.getAsLong());
+      steps.reached("frozen");
       int seqs = sequences.copy(oldSide, newSide, remaining.getAsLong());
       steps.reached("sequences-set");
-      prepareBackChannel.accept(remaining.getAsLong());
+      work.prepareBackChannel(remaining.getAsLong());
       steps.reached("back-channel-ready");
       checkDeadline(start, maxPauseMs, "before the repoint");
       steps.reached("repointing");
@@ -119,8 +147,9 @@ public final class Switchover {
       router.resume();
       steps.reached("resumed");
       long pause = clockMs.getAsLong() - start;
-      LOG.info("switched traffic {} -> {}: write pause {} ms (drain {} ms, {} sequences)", oldSide, newSide, pause, drainMs, seqs);
-      return new Result(pause, drainMs, seqs);
+      LOG.info("switched traffic {} -> {}: write pause {} ms (drain {} ms to freeze LSN {}, {} sequences)", oldSide, newSide,
+          pause, drainMs, freeze, seqs);
+      return new Result(pause, drainMs, seqs, freeze);
     } catch (RuntimeException e) {
       if (repointStarted) {
         pointBack(oldSide, e);

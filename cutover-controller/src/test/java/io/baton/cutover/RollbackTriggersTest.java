@@ -74,4 +74,14 @@ class RollbackTriggersTest {
     manual.rearm(1);
     assertThat(manual.check(new RollbackTriggers.Observation("broken", 100, 1, 100, 100))).isNull();
   }
+
+  @Test
+  void shouldFireAtOnceWhenTheFinalVerificationFoundADifference() {
+    triggers.rearm(1000);
+    assertThat(triggers.check(new RollbackTriggers.Observation(null, 0, 0, 1000, 0,
+        "at freeze LSN 0/16B3748: 1 of 4 tables differ: public.t (10 rows on the source, 9 on the target)")))
+        .startsWith("the cutover's final verification found the target different").contains("public.t (10 rows");
+    RollbackTriggers manual = new RollbackTriggers(new RollbackSettings(false, 0.001, 10_000, 3, 5, null), clock::get);
+    assertThat(manual.check(new RollbackTriggers.Observation(null, 0, 0, 1000, 0, "differs"))).isNull();
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.BatonException;
 import io.baton.pg.Database;
+import io.baton.pg.Lsn;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,12 +52,13 @@ class SwitchoverTest {
   private Replication draining(long tookMs, boolean fail) {
     return new Replication() {
       @Override
-      public void drain(Duration timeout) {
+      public Lsn drain(Duration timeout) {
         calls.add("drain within " + timeout.toMillis());
         clock.addAndGet(tookMs);
         if (fail) {
           throw new BatonException("drain timed out", null, true);
         }
+        return new Lsn(0x16B3748L);
       }
 
       @Override
@@ -109,7 +111,7 @@ class SwitchoverTest {
   void shouldReportEachStepInOrderWithRepointingBeforeTheRepoint() {
     new Switchover(router, clock::get, null).run(draining(10, false), oldSide, newSide, noSequences, ms -> calls.add("back channel"),
         5000, step -> calls.add("step " + step));
-    assertThat(calls).containsExactly("pause", "step paused", "drain within 5000", "step drained", "step sequences-set",
+    assertThat(calls).containsExactly("pause", "step paused", "drain within 5000", "step drained", "step frozen", "step sequences-set",
         "back channel", "step back-channel-ready", "step repointing", "repoint 2", "step repointed", "resume", "step resumed");
   }
 
@@ -131,6 +133,40 @@ class SwitchoverTest {
             throw new BatonException("journal unavailable");
           }
         })).hasMessageContaining("journal unavailable");
+    assertThat(calls).containsExactly("pause", "drain within 5000", "resume");
+  }
+
+  @Test
+  void shouldHandTheFreezeLsnAndTheTimeLeftToTheFrozenStep() {
+    List<String> frozen = new ArrayList<>();
+    Switchover.Result r = new Switchover(router, clock::get, null).run(draining(300, false), oldSide, newSide, noSequences,
+        new Switchover.InsidePause() {
+          @Override
+          public void frozen(Lsn freezeLsn, long remainingMs) {
+            frozen.add(freezeLsn + " with " + remainingMs + " ms left");
+          }
+
+          @Override
+          public void prepareBackChannel(long remainingMs) {}
+        }, 5000, Switchover.Steps.NONE);
+    assertThat(frozen).containsExactly("0/16B3748 with 4700 ms left");
+    assertThat(r.freezeLsn()).isEqualTo(new Lsn(0x16B3748L));
+  }
+
+  @Test
+  void shouldResumeOnTheOldSideWhenTheFrozenStepFails() {
+    assertThatThrownBy(() -> new Switchover(router, clock::get, null).run(draining(10, false), oldSide, newSide, noSequences,
+        new Switchover.InsidePause() {
+          @Override
+          public void frozen(Lsn freezeLsn, long remainingMs) {
+            throw new BatonException("cannot export a snapshot");
+          }
+
+          @Override
+          public void prepareBackChannel(long remainingMs) {
+            calls.add("back channel");
+          }
+        }, 5000, Switchover.Steps.NONE)).hasMessageContaining("cannot export a snapshot");
     assertThat(calls).containsExactly("pause", "drain within 5000", "resume");
   }
 }
