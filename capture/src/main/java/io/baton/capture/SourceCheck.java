@@ -69,6 +69,21 @@ public final class SourceCheck {
         if (m.transform().targetColumn(key).isEmpty()) {
           problems.add(where + ".columns." + key + ": primary key column of " + m.source() + " cannot be dropped");
         }
+        if (m.transform().changedColumns().contains(key)) {
+          problems.add(where + ".columns." + key + ": primary key column of " + m.source() + " cannot be filled, mapped or"
+              + " cast: rows are found on the target by their key as the source has it");
+        }
+      }
+      if (m.columns().keySet().stream().allMatch(c -> info.column(c).isPresent())) {
+        for (String lossy : m.transform().lossyColumns(info)) {
+          problems.add(where + ".columns: " + lossy + " on rollback; give the column a reverse rule (reverse: { keep: true }"
+              + " to write the target's value back as it is, or reverse: { map: ... } / { cast: ... })");
+        }
+      }
+      if (!info.hasPrimaryKey() && m.transform().changesValues()) {
+        problems.add(where + ".columns: table " + m.source() + " has no primary key, and the spec changes values of "
+            + String.join(", ", m.transform().changedColumns()) + "; value operations need a primary key (rows without"
+            + " one are matched by their whole values). Fix: add a primary key, or map the values in a view");
       }
       if (!info.hasPrimaryKey() && info.replicaIdentity() != 'f') {
         problems.add("table " + m.source() + " has no primary key and REPLICA IDENTITY "

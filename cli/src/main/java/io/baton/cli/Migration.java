@@ -813,8 +813,8 @@ final class Migration implements AutoCloseable {
     if (reverseTables == null) {
       reverseTables = new LinkedHashMap<>();
       try (Connection t = target.connect()) {
-        for (RowTransform f : forwardTables.values()) {
-          reverseTables.put(Catalog.describe(t, f.targetTable()), f.inverse().transform());
+        for (Map.Entry<TableInfo, RowTransform> f : forwardTables.entrySet()) {
+          reverseTables.put(Catalog.describe(t, f.getValue().targetTable()), f.getValue().inverse(f.getKey()).transform());
         }
       } catch (SQLException e) {
         throw PgErrors.classify("reading the target tables for reverse replication", e);

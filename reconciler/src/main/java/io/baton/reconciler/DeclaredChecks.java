@@ -154,9 +154,9 @@ final class DeclaredChecks {
           columns.add("missing in target");
         }
         for (int i = 0; tv != null && i < n; i++) {
-          if (!Objects.equals(rs.getString(i + 1), tv[i])) {
-            columns.add(kept.source().get(i) + " " + quote(rs.getString(i + 1)) + " on the source, " + quote(tv[i])
-                + " on the target");
+          String sv = transform.applyValue(kept.source().get(i), rs.getString(i + 1));
+          if (!Objects.equals(sv, tv[i])) {
+            columns.add(kept.source().get(i) + " " + quote(sv) + " on the source, " + quote(tv[i]) + " on the target");
           }
         }
         if (!columns.isEmpty()) {

@@ -188,8 +188,8 @@ public final class FrozenPoint implements AutoCloseable {
     long start = System.nanoTime();
     KeptColumns kept = KeptColumns.of(table, transform);
     CompletableFuture<RowSummary> s = CompletableFuture.supplyAsync(
-        () -> summary(source, sourceSnapshot, table.name(), kept.source()));
-    RowSummary t = summary(target, targetSnapshot, transform.targetTable(), kept.target());
+        () -> summary(source, sourceSnapshot, c -> kept.sourceSummary(c, table.name(), "true")));
+    RowSummary t = summary(target, targetSnapshot, c -> RowSummary.read(c, transform.targetTable(), kept.target(), "true"));
     RowSummary sv;
     try {
       sv = s.join();
@@ -201,7 +201,12 @@ public final class FrozenPoint implements AutoCloseable {
         sv.checksum().toString(), t.checksum().toString(), mismatched, (System.nanoTime() - start) / 1_000_000, List.of());
   }
 
-  private static RowSummary summary(Database db, String snapshot, io.baton.pg.TableName table, List<String> columns) {
+  /** Reads a summary in a connection's transaction. */
+  private interface Read {
+    RowSummary on(Connection c) throws SQLException;
+  }
+
+  private static RowSummary summary(Database db, String snapshot, Read read) {
     if (!SNAPSHOT_ID.matcher(snapshot).matches()) {
       throw new BatonException("unexpected snapshot id from " + db + ": " + snapshot);
     }
@@ -210,11 +215,11 @@ public final class FrozenPoint implements AutoCloseable {
       try (Statement st = c.createStatement()) {
         st.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
       }
-      RowSummary r = RowSummary.read(c, table, columns, "true");
+      RowSummary r = read.on(c);
       c.rollback();
       return r;
     } catch (SQLException e) {
-      throw PgErrors.classify("reading " + table + " at the freeze on " + db, e);
+      throw PgErrors.classify("reading a table at the freeze on " + db, e);
     }
   }
 

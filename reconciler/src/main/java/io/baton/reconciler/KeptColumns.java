@@ -12,8 +12,10 @@ import java.util.List;
  *
  * @param source the kept columns by source name, in the source table's column order
  * @param target the same columns by target name
+ * @param transform the table's transform when it changes values (the source side is then hashed
+ *     here, after the transform), else null (both sides are hashed inside their databases)
  */
-record KeptColumns(List<String> source, List<String> target) {
+record KeptColumns(List<String> source, List<String> target, RowTransform transform) {
   static KeptColumns of(TableInfo table, RowTransform transform) {
     List<String> source = new ArrayList<>();
     List<String> target = new ArrayList<>();
@@ -23,7 +25,7 @@ record KeptColumns(List<String> source, List<String> target) {
         target.add(t);
       });
     }
-    return new KeptColumns(List.copyOf(source), List.copyOf(target));
+    return new KeptColumns(List.copyOf(source), List.copyOf(target), transform.changesValues() ? transform : null);
   }
 
   RowDiff.Side sourceSide(Database db, TableInfo table) {
@@ -36,11 +38,23 @@ record KeptColumns(List<String> source, List<String> target) {
 
   /** @param where a condition on the source table's rows, by source names */
   RowDiff.Side sourceSide(Database db, TableInfo table, String where) {
-    return new RowDiff.Side(db, table.name(), table.primaryKey(), source, where);
+    return new RowDiff.Side(db, table.name(), table.primaryKey(), source, where, transform);
   }
 
   /** @param where a condition on the target table's rows, by target names */
   RowDiff.Side targetSide(Database db, TableInfo table, RowTransform transform, String where) {
     return new RowDiff.Side(db, transform.targetTable(), transform.targetColumns(table.primaryKey()), target, where);
+  }
+
+  /**
+   * @param c a connection to the source, in the transaction the caller chose
+   * @param table the source table
+   * @param where a condition on its rows, by source names
+   * @return the summary of spec(rows), as the target's summary of the same rows reads
+   * @throws SQLException when the database refuses the query
+   */
+  RowSummary sourceSummary(java.sql.Connection c, io.baton.pg.TableName table, String where) throws java.sql.SQLException {
+    return transform == null ? RowSummary.read(c, table, source, where)
+        : RowSummary.readTransformed(c, table, source, transform, where);
   }
 }

@@ -203,7 +203,7 @@ public final class LiveVerifier implements AutoCloseable {
     String sourceWhere = chunk.predicate(table);
     String targetWhere = chunk.predicate(table, transform.targetColumns(table.primaryKey()));
     return underHold(table, transform, "verifying chunk " + chunk.index() + " of " + table.name(),
-        s -> RowSummary.read(s, table.name(), kept.source(), sourceWhere),
+        s -> kept.sourceSummary(s, table.name(), sourceWhere),
         (s, t, sourceRows) -> {
           RowSummary targetRows = RowSummary.read(t, transform.targetTable(), kept.target(), targetWhere);
           if (sourceRows.equals(targetRows)) {

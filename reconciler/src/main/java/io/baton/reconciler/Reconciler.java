@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The checksum is {@link RowChecksum}'s: the sum of a 64-bit hash of every row's record text,
  * independent of row order and sensitive to any changed value, NULL versus empty string, a missing
- * row or an extra one. The spec's transforms
- * here (renames and drops) leave values untouched, so the hash is computed inside each database
- * over the kept columns in the same order, and only two numbers per table cross the network; the
+ * row or an extra one. When the spec only renames and drops columns, the hash is computed inside
+ * each database over the kept columns in the same order, and only two numbers per table cross the
+ * network; when it changes values (nullFill, map, cast), the source's rows are read as text,
+ * transformed and hashed here, since the database cannot repeat the transform. The
  * source side reads its columns through {@link RowTransform#targetColumns}, the target side
  * reads the mapped names. Both sides are read at the same time, each in one snapshot.
  *
@@ -66,7 +67,7 @@ public final class Reconciler {
     KeptColumns kept = KeptColumns.of(table, transform);
     List<String> sourceCols = kept.source();
     List<String> targetCols = kept.target();
-    CompletableFuture<RowSummary> s = CompletableFuture.supplyAsync(() -> summary(source, table.name(), sourceCols));
+    CompletableFuture<RowSummary> s = CompletableFuture.supplyAsync(() -> sourceSummary(source, table, kept));
     RowSummary t = summary(target, transform.targetTable(), targetCols);
     RowSummary sv = join(s);
     long sourceRows = sv.rows();
@@ -131,6 +132,14 @@ public final class Reconciler {
       return checks;
     } catch (SQLException e) {
       throw PgErrors.classify("running the declared checks of " + table.name(), e);
+    }
+  }
+
+  private static RowSummary sourceSummary(Database db, TableInfo table, KeptColumns kept) {
+    try (Connection c = db.connect()) {
+      return kept.sourceSummary(c, table.name(), "true");
+    } catch (SQLException e) {
+      throw PgErrors.classify("reconciling table " + table.name() + " on " + db, e);
     }
   }
 

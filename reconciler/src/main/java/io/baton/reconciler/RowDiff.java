@@ -40,10 +40,29 @@ final class RowDiff {
    * @param key its primary key columns (unused for a table without one)
    * @param columns the compared columns
    * @param where a SQL condition on the table's rows: only those are compared ({@code true} for all)
+   * @param transform for a source side whose values the spec changes: the transform, applied here
+   *     before each row is hashed; null when the database hashes the rows as they are
    */
-  record Side(Database db, TableName table, List<String> key, List<String> columns, String where) {
+  record Side(Database db, TableName table, List<String> key, List<String> columns, String where,
+      io.baton.spec.RowTransform transform) {
     Side(Database db, TableName table, List<String> key, List<String> columns) {
-      this(db, table, key, columns, "true");
+      this(db, table, key, columns, "true", null);
+    }
+
+    Side(Database db, TableName table, List<String> key, List<String> columns, String where) {
+      this(db, table, key, columns, where, null);
+    }
+
+    /** @return the values as the other side holds them: transformed when this side has a transform */
+    String[] transformed(String[] values) {
+      if (transform == null) {
+        return values;
+      }
+      String[] out = new String[values.length];
+      for (int i = 0; i < values.length; i++) {
+        out[i] = transform.applyValue(columns.get(i), values[i]);
+      }
+      return out;
     }
   }
 
@@ -96,7 +115,7 @@ final class RowDiff {
           kind = RowDifference.Kind.MISSING_IN_TARGET;
         } else if (order > 0) {
           kind = RowDifference.Kind.EXTRA_IN_TARGET;
-        } else if (!sr.getString(2).equals(tr.getString(2))) {
+        } else if (!hash(sr, source).equals(hash(tr, target))) {
           kind = RowDifference.Kind.DIFFERING;
         }
         if (kind != null) {
@@ -240,12 +259,19 @@ final class RowDiff {
     }
   }
 
-  /** Columns: 1 the key's record text, 2 the row hash, then each key column as text. */
+  /**
+   * Columns: 1 the key's record text, 2 the row hash (NULL for a side with a transform), then each
+   * key column as text, then (for a side with a transform) each compared column as text.
+   */
   private static ResultSet open(Statement st, Side side) {
     String keyText = "(ROW(" + Sql.idents(side.key()) + ")::text COLLATE \"C\")";
-    StringBuilder sql = new StringBuilder("SELECT ").append(keyText).append(", ").append(RowChecksum.sqlRowHash(side.columns()));
+    StringBuilder sql = new StringBuilder("SELECT ").append(keyText).append(", ")
+        .append(side.transform() == null ? RowChecksum.sqlRowHash(side.columns()) : "NULL::text");
     for (String k : side.key()) {
       sql.append(", ").append(Sql.ident(k)).append("::text");
+    }
+    if (side.transform() != null) {
+      sql.append(", ").append(RowSummary.textColumns(side.columns()));
     }
     sql.append(" FROM ").append(side.table().quoted()).append(" WHERE ").append(side.where()).append(" ORDER BY 1");
     try {
@@ -253,6 +279,19 @@ final class RowDiff {
     } catch (SQLException e) {
       throw PgErrors.classify("reading the row hashes of " + side.table() + " on " + side.db(), e);
     }
+  }
+
+  /** @return the row's hash as text: read, or computed here after the side's transform */
+  private static String hash(ResultSet rs, Side side) throws SQLException {
+    if (side.transform() == null) {
+      return rs.getString(2);
+    }
+    String[] values = new String[side.columns().size()];
+    int first = 3 + side.key().size();
+    for (int i = 0; i < values.length; i++) {
+      values[i] = rs.getString(first + i);
+    }
+    return Long.toString(RowChecksum.rowHash(Arrays.asList(side.transformed(values))));
   }
 
   private static Map<String, String> keyValues(ResultSet rs, List<String> keyNames) throws SQLException {
@@ -268,7 +307,8 @@ final class RowDiff {
     if (kind != RowDifference.Kind.DIFFERING) {
       return new RowDifference(kind, key, List.of());
     }
-    String[] sv = orGone(row(s, source, key), source);
+    String[] raw = row(s, source, key);
+    String[] sv = orGone(raw == null ? null : source.transformed(raw), source);
     String[] tv = orGone(row(t, target, key), target);
     List<RowDifference.ColumnDifference> columns = new ArrayList<>();
     for (int i = 0; i < source.columns().size(); i++) {

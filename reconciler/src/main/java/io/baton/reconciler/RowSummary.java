@@ -2,6 +2,7 @@ package io.baton.reconciler;
 
 import io.baton.pg.RowChecksum;
 import io.baton.pg.TableName;
+import io.baton.spec.RowTransform;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,6 +36,55 @@ record RowSummary(long rows, BigInteger checksum) {
       rs.next();
       return new RowSummary(rs.getLong(1), new BigInteger(rs.getString(2)));
     }
+  }
+
+  /**
+   * Reads a summary of spec(rows): the rows are read as text and transformed here, for a transform
+   * that changes values (which the database cannot repeat).
+   *
+   * @param c the connection, in whatever transaction the caller chose
+   * @param table the source table
+   * @param kept the kept columns, by source name
+   * @param transform the table's transform
+   * @param where a condition on the rows ({@code true} for all)
+   * @return the summary of the transformed rows, as the target's would read
+   * @throws SQLException when the database refuses the query
+   * @throws io.baton.spec.RowRejected when the spec rejects a row
+   */
+  static RowSummary readTransformed(Connection c, TableName table, List<String> kept, RowTransform transform, String where)
+      throws SQLException {
+    RowChecksum.Sum sum = new RowChecksum.Sum();
+    boolean auto = c.getAutoCommit();
+    if (auto) {
+      c.setAutoCommit(false);
+    }
+    try (Statement st = c.createStatement()) {
+      st.setFetchSize(10_000);
+      try (ResultSet rs = st.executeQuery("SELECT " + textColumns(kept) + " FROM " + table.quoted() + " WHERE " + where)) {
+        String[] values = new String[kept.size()];
+        while (rs.next()) {
+          for (int i = 0; i < values.length; i++) {
+            values[i] = transform.applyValue(kept.get(i), rs.getString(i + 1));
+          }
+          sum.addRow(java.util.Arrays.asList(values));
+        }
+      }
+    } finally {
+      if (auto) {
+        c.commit();
+        c.setAutoCommit(true);
+      }
+    }
+    return new RowSummary(sum.rows(), new BigInteger(sum.checksum()));
+  }
+
+  /** @return the columns as a select list of their text forms */
+  static String textColumns(List<String> columns) {
+    StringBuilder sb = new StringBuilder();
+    for (String col : columns) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(io.baton.pg.Sql.ident(col)).append("::text");
+    }
+    return sb.toString();
   }
 
   RowSummary plus(RowSummary other) {

@@ -45,6 +45,24 @@ public final class RowChecksum {
 
   /**
    * @param values one row's text values in column order, null for SQL NULL
+   * @return the row's hash, the value {@link #sqlRowHash} gives for the same values
+   */
+  public static long rowHash(List<String> values) {
+    byte[] d;
+    try {
+      d = MessageDigest.getInstance("MD5").digest(recordText(values).getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no MD5", e);
+    }
+    long h = 0;
+    for (int i = 0; i < 8; i++) {
+      h = (h << 8) | (d[i] & 0xFF);
+    }
+    return h;
+  }
+
+  /**
+   * @param values one row's text values in column order, null for SQL NULL
    * @return the row's record text, as {@code ROW(...)::text} prints it
    */
   public static String recordText(List<String> values) {

@@ -1,7 +1,11 @@
 package io.baton.spec;
 
 import io.baton.event.ChangeEvent;
+import io.baton.pg.ColumnInfo;
+import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
+import io.baton.spec.value.RejectedValue;
+import io.baton.spec.value.ValueOp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,12 +20,68 @@ import java.util.Optional;
  * column order. A row may be partial (a delete's key-only before image, or an update whose
  * unchanged TOASTed columns were not received): the transform maps the columns it gets and never
  * invents the missing ones.
+ *
+ * <p>Value operations ({@code nullFill}, {@code map}, {@code cast}) apply to each column in that
+ * order; a value they reject makes the whole row fail with a {@link RowRejected} naming the table,
+ * the column, the value and the rule.
  */
 public final class RowTransform {
   private final TableMapping mapping;
+  private final Map<String, List<ValueOp>> ops = new LinkedHashMap<>();
 
   RowTransform(TableMapping mapping) {
     this.mapping = mapping;
+    mapping.columns().forEach((column, rule) -> {
+      if (!rule.ops().isEmpty()) {
+        ops.put(column, rule.ops());
+      }
+    });
+  }
+
+  /** @return whether any column's value is changed on the way (not only renamed or dropped) */
+  public boolean changesValues() {
+    return !ops.isEmpty();
+  }
+
+  /** @return the source columns whose values are changed on the way, in spec order */
+  public List<String> changedColumns() {
+    return List.copyOf(ops.keySet());
+  }
+
+  /**
+   * @param sourceColumn a kept source column
+   * @param sourceType its type ({@code format_type} text)
+   * @return the target column's type: the source type, or what the column's cast makes it
+   */
+  public String targetType(String sourceColumn, String sourceType) {
+    String type = sourceType;
+    for (ValueOp op : ops.getOrDefault(sourceColumn, List.of())) {
+      type = op.resultType(type);
+    }
+    return type;
+  }
+
+  /**
+   * @param sourceColumn a source column
+   * @param value its value, or null for NULL
+   * @return the value after the column's operations
+   * @throws RowRejected when one of them rejects it
+   */
+  public String applyValue(String sourceColumn, String value) {
+    List<ValueOp> list = ops.get(sourceColumn);
+    return list == null ? value : applyOps(mapping.source(), sourceColumn, list, value);
+  }
+
+  private static String applyOps(TableName table, String column, List<ValueOp> list, String value) {
+    String v = value;
+    for (ValueOp op : list) {
+      try {
+        v = op.apply(v);
+      } catch (RejectedValue e) {
+        throw new RowRejected(table, column, op, e);
+      }
+    }
+    return v;
   }
 
   /** @return the source table */
@@ -78,7 +138,7 @@ public final class RowTransform {
     for (Map.Entry<String, String> e : row.entrySet()) {
       Optional<String> name = targetColumn(e.getKey());
       if (name.isPresent()) {
-        out.put(name.get(), e.getValue());
+        out.put(name.get(), applyValue(e.getKey(), e.getValue()));
       }
     }
     return out;
@@ -93,26 +153,36 @@ public final class RowTransform {
    */
   public Compiled compile(List<String> sourceColumns) {
     List<String> targets = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
     int[] from = new int[sourceColumns.size()];
     int n = 0;
     for (int i = 0; i < sourceColumns.size(); i++) {
       Optional<String> t = targetColumn(sourceColumns.get(i));
       if (t.isPresent()) {
         targets.add(t.get());
+        kept.add(sourceColumns.get(i));
         from[n++] = i;
       }
     }
-    return new Compiled(List.copyOf(targets), java.util.Arrays.copyOf(from, n));
+    return new Compiled(this, List.copyOf(targets), List.copyOf(kept), java.util.Arrays.copyOf(from, n));
   }
 
   /** This transform over a fixed list of source columns: see {@link #compile(List)}. */
   public static final class Compiled {
     private final List<String> targetColumns;
     private final int[] sourceIndex;
+    private final TableName table;
+    private final String[] sourceNames;
+    private final List<List<ValueOp>> ops;
+    private final boolean changesValues;
 
-    private Compiled(List<String> targetColumns, int[] sourceIndex) {
+    private Compiled(RowTransform transform, List<String> targetColumns, List<String> keptSource, int[] sourceIndex) {
       this.targetColumns = targetColumns;
       this.sourceIndex = sourceIndex;
+      this.table = transform.sourceTable();
+      this.sourceNames = keptSource.toArray(new String[0]);
+      this.ops = keptSource.stream().map(c -> transform.ops.getOrDefault(c, List.of())).toList();
+      this.changesValues = ops.stream().anyMatch(l -> !l.isEmpty());
     }
 
     /** @return the target columns, in the order of {@link #apply(String[])}'s result */
@@ -126,17 +196,19 @@ public final class RowTransform {
      *     must be decoded and transformed with {@link #apply(String[])}. A new array.
      */
     public int[] projection() {
-      return sourceIndex.clone();
+      return changesValues ? null : sourceIndex.clone();
     }
 
     /**
      * @param sourceValues one row's values in the compiled source column order, null for NULL
      * @return the row's target values in {@link #targetColumns()} order; a new array
+     * @throws RowRejected when a value operation rejects a value
      */
     public String[] apply(String[] sourceValues) {
       String[] out = new String[sourceIndex.length];
       for (int i = 0; i < out.length; i++) {
-        out[i] = sourceValues[sourceIndex[i]];
+        String v = sourceValues[sourceIndex[i]];
+        out[i] = changesValues && !ops.get(i).isEmpty() ? applyOps(table, sourceNames[i], ops.get(i), v) : v;
       }
       return out;
     }
@@ -149,8 +221,27 @@ public final class RowTransform {
    * @return the same change against {@link #targetTable()}
    */
   public ChangeEvent apply(ChangeEvent event) {
-    return new ChangeEvent(event.op(), mapping.target(), apply(event.key()), apply(event.before()),
+    return new ChangeEvent(event.op(), mapping.target(), apply(event.key()), apply(before(event)),
         apply(event.after()), event.lsn(), event.commitTimeMs(), event.lastCommitLsn(), event.txId());
+  }
+
+  /**
+   * The before image to carry: for a keyed event only its key columns, since the target finds the
+   * row by its key, and a delete's key-only before image (REPLICA IDENTITY DEFAULT) arrives with the
+   * other NOT NULL columns filled by Debezium with placeholders ({@code ''}, 0), not the row's values,
+   * which a value operation must not read.
+   */
+  private static Map<String, String> before(ChangeEvent event) {
+    if (event.before() == null || event.key() == null || event.key().isEmpty()) {
+      return event.before();
+    }
+    Map<String, String> keyOnly = new LinkedHashMap<>();
+    for (String k : event.key().keySet()) {
+      if (event.before().containsKey(k)) {
+        keyOnly.put(k, event.before().get(k));
+      }
+    }
+    return keyOnly;
   }
 
   /** @return the source columns this transform drops (their values cannot flow back on rollback) */
@@ -159,16 +250,95 @@ public final class RowTransform {
   }
 
   /**
-   * @return the inverse mapping, target to source: renames reversed; dropped columns stay absent,
-   *     so rows written on the target reach the source with those columns at their default
+   * @param source the source table as the catalog describes it (its column types decide how casts
+   *     are undone)
+   * @return the inverse mapping, target to source: renames reversed, each column's value operations
+   *     undone in reverse order or replaced by its {@code reverse} rule; dropped columns stay
+   *     absent, so rows written on the target reach the source with those columns at their default
+   * @throws SpecException naming every column whose operations cannot be undone and that has no
+   *     {@code reverse} rule
    */
-  public TableMapping inverse() {
+  public TableMapping inverse(TableInfo source) {
+    List<String> lossy = lossyColumns(source);
+    if (!lossy.isEmpty()) {
+      throw new SpecException("reverse", "table " + mapping.source() + ": rollback would lose values: "
+          + String.join("; ", lossy) + ". Give each such column a reverse rule (reverse: { keep: true } to write the"
+          + " target's value back as it is, or reverse: { map: ... } / { cast: ... })");
+    }
     Map<String, ColumnRule> rules = new LinkedHashMap<>();
     mapping.columns().forEach((col, rule) -> {
-      if (!rule.drop() && rule.rename() != null) {
-        rules.put(rule.rename(), new ColumnRule(col, false));
+      if (rule.drop()) {
+        return;
+      }
+      String targetName = rule.rename() == null ? col : rule.rename();
+      List<ValueOp> back = rule.reverse() != null ? rule.reverse().ops() : undo(rule.ops(), sourceType(source, col)).orElseThrow();
+      if (rule.rename() != null || !back.isEmpty()) {
+        rules.put(targetName, new ColumnRule(rule.rename() == null ? null : col, false, back, null));
       }
     });
     return new TableMapping(mapping.target(), mapping.source(), rules);
+  }
+
+  /**
+   * @param source the source table as the catalog describes it
+   * @return one line per column whose value operations cannot be undone and that has no
+   *     {@code reverse} rule: the column and the operation that loses values; empty when rollback
+   *     loses nothing the spec has not accepted
+   */
+  public List<String> lossyColumns(TableInfo source) {
+    List<String> out = new ArrayList<>();
+    mapping.columns().forEach((col, rule) -> {
+      if (!rule.ops().isEmpty() && rule.reverse() == null) {
+        String type = sourceType(source, col);
+        String type0 = type;
+        for (ValueOp op : rule.ops()) {
+          if (op.inverse(type0).isEmpty()) {
+            out.add("column " + col + ": " + op.describe() + " cannot be undone");
+            break;
+          }
+          type0 = op.resultType(type0);
+        }
+      }
+    });
+    return out;
+  }
+
+  /**
+   * @param source the source table as the catalog describes it
+   * @return one line per column whose {@code reverse} rule accepts a loss or replaces the inverse,
+   *     for the plan
+   */
+  public List<String> reverseRules(TableInfo source) {
+    List<String> out = new ArrayList<>();
+    mapping.columns().forEach((col, rule) -> {
+      if (rule.reverse() != null) {
+        out.add("column " + col + ": " + (rule.reverse().keep() ? "the target's value goes back as it is"
+            : String.join(", then ", rule.reverse().ops().stream().map(ValueOp::describe).toList())));
+      }
+    });
+    return out;
+  }
+
+  /** The operations that undo {@code forward}, last first; empty when one cannot be undone. */
+  private static Optional<List<ValueOp>> undo(List<ValueOp> forward, String sourceType) {
+    List<String> typeBefore = new ArrayList<>();
+    String type = sourceType;
+    for (ValueOp op : forward) {
+      typeBefore.add(type);
+      type = op.resultType(type);
+    }
+    List<ValueOp> back = new ArrayList<>();
+    for (int i = forward.size() - 1; i >= 0; i--) {
+      Optional<ValueOp> inv = forward.get(i).inverse(typeBefore.get(i));
+      if (inv.isEmpty()) {
+        return Optional.empty();
+      }
+      back.add(inv.get());
+    }
+    return Optional.of(back);
+  }
+
+  private static String sourceType(TableInfo source, String column) {
+    return source.column(column).map(ColumnInfo::type).orElse("text");
   }
 }

@@ -79,6 +79,9 @@ public final class SpecLoader {
         }
         throw new SpecException(origin + ": " + e.getMessage(), e);
       }
+      java.nio.file.Path dir = java.nio.file.Path.of(origin).toAbsolutePath().getParent();
+      mapper.setInjectableValues(new com.fasterxml.jackson.databind.InjectableValues.Std()
+          .addValue(MapRule.SPEC_DIR, dir == null ? java.nio.file.Path.of("").toAbsolutePath() : dir));
       MigrationSpec spec = mapper.readValue(resolved, MigrationSpec.class);
       if (spec == null) {
         throw new SpecException(origin + ": the spec is empty (it needs at least name and tables)");

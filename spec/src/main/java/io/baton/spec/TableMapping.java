@@ -55,6 +55,10 @@ public record TableMapping(TableName source, TableName target, Map<String, Colum
           throw new SpecException("checks", "table " + source + ": checks.aggregates (" + a.describe() + ") reads column " + c
               + ", which the spec drops: the target has nothing to compare it with");
         }
+        if (rule != null && !rule.ops().isEmpty()) {
+          throw new SpecException("checks", "table " + source + ": checks.aggregates (" + a.describe() + ") reads column " + c
+              + ", whose values the spec changes: the aggregates of both sides would differ");
+        }
       }
     }
   }

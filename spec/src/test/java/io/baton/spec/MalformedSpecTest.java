@@ -62,7 +62,36 @@ class MalformedSpecTest {
                 + " zone: Mars/Olympus }\n",
             new String[] {"shop.yaml line 6 column 43 at cutover.gates.window.zone: unknown time zone 'Mars/Olympus'"}),
         Arguments.of("mismatch ratio as a percentage", "name: shop\n" + tables + "rollback:\n  maxMismatchRatio: 5\n",
-            new String[] {"shop.yaml line 5 column 3 at rollback.maxMismatchRatio", "must be between 0 and 1, was 5.0"}));
+            new String[] {"shop.yaml line 5 column 3 at rollback.maxMismatchRatio", "must be between 0 and 1, was 5.0"}),
+        Arguments.of("date format on an integer cast", "name: shop\n" + tables + "    columns:\n      qty:\n        cast: { to: integer,"
+                + " format: dd/MM/yyyy }\n",
+            new String[] {"shop.yaml line 6", "tables[0].columns.qty.cast.format", "cast.format applies to date and timestamp casts"}),
+        Arguments.of("unknown rounding mode", "name: shop\n" + tables + "    columns:\n      total:\n        cast: { to: 'numeric(10,2)',"
+                + " rounding: nearest }\n",
+            new String[] {"shop.yaml line 6", "tables[0].columns.total.cast.rounding", "'nearest' is not one of HALF_UP"}),
+        Arguments.of("bad date pattern", "name: shop\n" + tables + "    columns:\n      born:\n        cast: { to: date, format: 'dd/MM/yyyy{' }\n",
+            new String[] {"shop.yaml line 6", "tables[0].columns.born.cast.format", "is not a date pattern"}),
+        Arguments.of("map with nothing to map", "name: shop\n" + tables + "    columns:\n      region:\n        map: { onUnmapped: keep }\n",
+            new String[] {"shop.yaml line 6", "tables[0].columns.region.map", "map needs values (inline) or file"}),
+        Arguments.of("map default without onUnmapped default", "name: shop\n" + tables + "    columns:\n      region:\n"
+                + "        map: { values: { a: b }, default: z }\n",
+            new String[] {"shop.yaml line 6", "tables[0].columns.region.map.default", "only with onUnmapped: default (it is reject)"}),
+        Arguments.of("map file missing", "name: shop\n" + tables + "    columns:\n      region:\n        map: { file: no-such-codes.csv }\n",
+            new String[] {"shop.yaml line 6", "tables[0].columns.region.map.file", "no-such-codes.csv does not exist"}),
+        Arguments.of("unknown onUnmapped", "name: shop\n" + tables + "    columns:\n      region:\n        map: { values: { a: b },"
+                + " onUnmapped: drop }\n",
+            new String[] {"shop.yaml line 6", "tables[0].columns.region.map.onUnmapped", "expected one of keep, default, reject, got 'drop'"}),
+        Arguments.of("misspelt map key", "name: shop\n" + tables + "    columns:\n      region:\n        map: { value: { a: b } }\n",
+            new String[] {"shop.yaml line 6", "unknown key 'value'", "did you mean 'values'?"}),
+        Arguments.of("reverse keep with an operation", "name: shop\n" + tables + "    columns:\n      region:\n        nullFill: x\n"
+                + "        reverse: { keep: true, nullFill: y }\n",
+            new String[] {"shop.yaml line 7", "tables[0].columns.region.reverse", "reverse: keep: true takes no other operation"}),
+        Arguments.of("reverse without an operation to reverse", "name: shop\n" + tables + "    columns:\n      region:\n"
+                + "        reverse: { keep: true }\n",
+            new String[] {"shop.yaml line 6", "tables[0].columns.region.reverse", "reverse applies to a column with nullFill, map or cast"}),
+        Arguments.of("cast of a dropped column", "name: shop\n" + tables + "    columns:\n      region:\n        drop: true\n"
+                + "        cast: { to: text }\n",
+            new String[] {"shop.yaml line 6", "tables[0].columns.region.drop", "a dropped column has no value to fill, map or cast"}));
   }
 
   @ParameterizedTest(name = "{0}")

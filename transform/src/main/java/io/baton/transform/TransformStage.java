@@ -69,7 +69,14 @@ public final class TransformStage implements AutoCloseable {
             throw new BatonException("transform " + migration + ": change event for table " + in.table()
                 + " which is not in the spec (LSN " + in.lsn() + ")");
           }
-          ChangeEvent out = t.apply(in);
+          ChangeEvent out;
+          try {
+            out = t.apply(in);
+          } catch (io.baton.spec.RowRejected r) {
+            throw new BatonException("transform " + migration + " halted at the row with key " + in.key() + " (LSN " + in.lsn()
+                + "): " + r.getMessage() + ". Nothing after it is applied until the spec or the data is fixed and the"
+                + " pipeline restarted", r, false);
+          }
           return KeyValue.pair(ChangeEventJson.key(out.key()), ChangeEventJson.value(out));
         })
         .to((key, value, ctx) -> targetTopics.get(ctx.topic()),
@@ -117,6 +124,11 @@ public final class TransformStage implements AutoCloseable {
   public void checkHealthy() {
     Throwable t = failure.get();
     if (t != null) {
+      for (Throwable c = t; c != null; c = c.getCause()) {
+        if (c instanceof BatonException b) {
+          throw new BatonException(b.getMessage(), t);
+        }
+      }
       throw new BatonException("transform " + migration + " failed: " + t.getMessage(), t);
     }
   }

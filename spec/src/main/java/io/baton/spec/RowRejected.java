@@ -1,0 +1,53 @@
+package io.baton.spec;
+
+import io.baton.BatonException;
+import io.baton.pg.TableName;
+import io.baton.spec.value.RejectedValue;
+import io.baton.spec.value.ValueOp;
+
+/**
+ * A row that the spec's value operations reject: names the table, the column, the value and the
+ * rule, so that the caller can add the row's key and LSN and quarantine it or halt. Permanent (not
+ * retriable): the same row fails the same way until the spec or the data changes.
+ */
+public final class RowRejected extends BatonException {
+  private static final long serialVersionUID = 1L;
+  private final TableName table;
+  private final String column;
+  private final String rule;
+  private final String reason;
+
+  /**
+   * @param table the source table
+   * @param column the source column
+   * @param op the operation that rejected the value
+   * @param cause what it said
+   */
+  public RowRejected(TableName table, String column, ValueOp op, RejectedValue cause) {
+    super("table " + table + " column " + column + ": " + cause.getMessage() + " (" + op.describe() + ")", cause, false);
+    this.table = table;
+    this.column = column;
+    this.rule = op.describe();
+    this.reason = cause.getMessage();
+  }
+
+  /** @return the source table */
+  public TableName table() {
+    return table;
+  }
+
+  /** @return the source column */
+  public String column() {
+    return column;
+  }
+
+  /** @return the rule that rejected the value: {@code cast to date from dd/MM/yyyy} */
+  public String rule() {
+    return rule;
+  }
+
+  /** @return the value and why: {@code '31/02/2024': not a date in format dd/MM/yyyy} */
+  public String reason() {
+    return reason;
+  }
+}
