@@ -65,6 +65,24 @@ final class ChunkCopier {
    * @throws BatonException naming table and chunk when a read or write fails; nothing of the chunk
    *     is committed then
    */
+  /** @return the row's primary key, column to value, or the whole row for a table without one */
+  private static java.util.Map<String, String> keyOf(TableInfo table, List<String> columns, String[] values) {
+    java.util.Map<String, String> key = new java.util.LinkedHashMap<>();
+    List<String> names = table.hasPrimaryKey() ? table.primaryKey() : columns;
+    for (String k : names) {
+      key.put(k, values[columns.indexOf(k)]);
+    }
+    return key;
+  }
+
+  private static java.util.Map<String, String> rowOf(List<String> columns, String[] values) {
+    java.util.Map<String, String> row = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      row.put(columns.get(i), values[i]);
+    }
+    return row;
+  }
+
   SnapshotJournal.ChunkDone copy(TableInfo table, RowTransform transform, TableName target, SnapshotChunk chunk,
       SnapshotProgress.Table progress) {
     List<String> sourceColumns = table.columnNames();
@@ -102,7 +120,20 @@ final class ChunkCopier {
               fields.writeFields(projection, encoded);
               load.encodedRow(encoded.array(), 0, encoded.size());
             } else {
-              List<String> row = Arrays.asList(compiled.apply(CopyText.decode(line, sourceColumns.size())));
+              String[] decoded = CopyText.decode(line, sourceColumns.size());
+              List<String> row;
+              try {
+                row = Arrays.asList(compiled.apply(decoded));
+              } catch (io.baton.spec.RowRejected r) {
+                if (transform.onInvalid() != io.baton.spec.TableMapping.OnInvalid.QUARANTINE) {
+                  throw new BatonException("halted at the row with key " + keyOf(table, sourceColumns, decoded) + ": "
+                      + r.getMessage() + ". Nothing of the chunk is applied; fix the spec or the data and start again", r,
+                      false);
+                }
+                load.quarantine(io.baton.state.QuarantinedRow.of(migration, keyOf(table, sourceColumns, decoded),
+                    rowOf(sourceColumns, decoded), "snapshot", r));
+                continue;
+              }
               sum.addRow(row);
               load.row(row);
             }

@@ -65,6 +65,13 @@ public final class SourceCheck {
               + "' (columns: " + String.join(", ", info.columnNames()) + ")");
         }
       }
+      for (int c = 0; c < m.validate().size(); c++) {
+        String col = m.validate().get(c).column();
+        if (info.column(col).isEmpty()) {
+          problems.add(where + ".validate[" + c + "].column: table " + m.source() + " has no column '" + col
+              + "' (columns: " + String.join(", ", info.columnNames()) + ")");
+        }
+      }
       for (String key : info.primaryKey()) {
         if (m.transform().targetColumn(key).isEmpty()) {
           problems.add(where + ".columns." + key + ": primary key column of " + m.source() + " cannot be dropped");
@@ -80,10 +87,10 @@ public final class SourceCheck {
               + " to write the target's value back as it is, or reverse: { map: ... } / { cast: ... })");
         }
       }
-      if (!info.hasPrimaryKey() && m.transform().changesValues()) {
-        problems.add(where + ".columns: table " + m.source() + " has no primary key, and the spec changes values of "
-            + String.join(", ", m.transform().changedColumns()) + "; value operations need a primary key (rows without"
-            + " one are matched by their whole values). Fix: add a primary key, or map the values in a view");
+      if (!info.hasPrimaryKey() && m.transform().needsRowByRow()) {
+        problems.add(where + ": table " + m.source() + " has no primary key, and the spec changes its values or validates"
+            + " its rows; value operations and validation rules need a primary key (rows without one are matched by"
+            + " their whole values). Fix: add a primary key");
       }
       if (!info.hasPrimaryKey() && info.replicaIdentity() != 'f') {
         problems.add("table " + m.source() + " has no primary key and REPLICA IDENTITY "

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
     description = "Zero-downtime PostgreSQL migrations: COPY snapshot, CDC through Kafka, verified cutover and rollback.",
     subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class, BatonCli.Run.class, BatonCli.Reconcile.class,
         BatonCli.Report.class, BatonCli.Profile.class, BatonCli.SpecReferenceCommand.class, ControlCommands.Cutover.class,
-        ControlCommands.Rollback.class, ControlCommands.Finalize.class, ControlCommands.Status.class},
+        ControlCommands.Rollback.class, ControlCommands.Finalize.class, ControlCommands.Status.class,
+        QuarantineCommand.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every check passed", "1:a check failed (see the summary)", "2:bad input", "3:environment not usable"})
 public final class BatonCli implements Callable<Integer> {

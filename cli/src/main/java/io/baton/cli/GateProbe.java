@@ -52,8 +52,17 @@ final class GateProbe {
   GateReport evaluate() {
     ContinuousVerifier v = migration.verifier();
     return gates.evaluate(new GateObservation(v != null, v == null ? 0 : v.lastCleanFullPassAtMs(),
-        v == null ? 0 : v.mismatchRatio(), 0, ReverseReadiness.problems(migration.target()),
+        v == null ? 0 : v.mismatchRatio(), quarantined(), ReverseReadiness.problems(migration.target()),
         migration.router().problem(migration.source()), predictPauseMs()));
+  }
+
+  /** @return rows in quarantine for this migration; -1 when the target cannot be read */
+  private long quarantined() {
+    try (java.sql.Connection c = migration.target().connect()) {
+      return io.baton.state.QuarantineTable.count(c, spec.name());
+    } catch (java.sql.SQLException | BatonException e) {
+      return -1;
+    }
   }
 
   private long predictPauseMs() {

@@ -71,6 +71,7 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
     }
     List<String> all = new ArrayList<>(sourceTopics);
     all.addAll(targetTopics);
+    all.add(Topics.quarantine(name));
     KafkaTopics.ensure(bootstrapServers, all);
     StreamSink sink = StreamSink.start(name, destination, targetTopics, bootstrapServers, apply.threads());
     TransformStage transform = null;

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rows itself) and live verification find spec(source) equal to the target, and name a value put
  * wrong into the target; after a cutover rows changed on the target go back through the inverse
  * operations and the reverse rules, so that the rollback's final verification finds spec(source)
- * equal to the target at the freeze; and a value the spec cannot convert
+ * equal to the target at the freeze; and a row that breaks a validation rule
  * halts the stream with the row, the column and the rule named.
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
@@ -53,6 +53,10 @@ class ValueOpsIT {
               nullFill: unknown
               reverse: { map: { values: { unknown: ~ }, onUnmapped: keep } }
             balance: { cast: { to: "numeric(12,2)", rounding: HALF_EVEN } }
+          validate:
+            - { column: region, notNull: true, allowed: [GB-LND, FR-75, XX-UNK] }
+            - { column: balance, min: 0 }
+            - { column: registered, min: "1990-01-01" }
       verify: { continuous: false }
       """;
 
@@ -127,13 +131,15 @@ class ValueOpsIT {
           .as("the target's changes came back through the reverse rules, so spec(source) is the target again")
           .contains("1 table equal, 3,000 rows");
 
-      exec(source, "INSERT INTO vo.people VALUES (6001, '2024-03-01', '1001', 101, 'iso date', 1)");
-      await("the stream halts on a value the spec cannot convert").atMost(Duration.ofMinutes(1))
+      exec(source, "INSERT INTO vo.people VALUES (6001, '01/03/1980', '1001', 101, 'too early', 1);"
+          + " INSERT INTO vo.people VALUES (6002, '01/03/2020', '1001', 101, 'after the bad one', 1)");
+      await("the stream halts on a row that breaks a validation rule").atMost(Duration.ofMinutes(1))
           .pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
               assertThatThrownBy(() -> migration.forwardPipeline().checkHealthy()).isInstanceOf(BatonException.class)
                   .hasMessageContaining("halted at the row with key {id=6001}")
-                  .hasMessageContaining("column registered: '2024-03-01': not a date in format dd/MM/yyyy"));
-      assertThat(query(target, "SELECT count(*) FROM vo.people WHERE id = 6001")).containsExactly("0");
+                  .hasMessageContaining("column registered: '1980-03-01' breaks a validation rule (validate min 1990-01-01)"));
+      assertThat(query(target, "SELECT count(*) FROM vo.people WHERE id IN (6001, 6002)")).as("nothing after it applied")
+          .containsExactly("0");
     }
   }
 }

@@ -80,8 +80,8 @@ public final class CutoverGates {
     List<GateResult> gates = new ArrayList<>();
     gates.add(lag(now));
     gates.add(verification(o, now));
-    gates.add(new GateResult("quarantine", o.quarantinedRows() <= settings.maxQuarantinedRows(),
-        o.quarantinedRows() + " rows in quarantine", "at most " + settings.maxQuarantinedRows() + " (cutover.gates.maxQuarantinedRows)"));
+    gates.add(new GateResult("quarantine", o.quarantinedRows() >= 0 && o.quarantinedRows() <= settings.maxQuarantinedRows(),
+        o.quarantinedRows() < 0 ? "unknown (baton.quarantine cannot be read)" : o.quarantinedRows() + " rows in quarantine", "at most " + settings.maxQuarantinedRows() + " (cutover.gates.maxQuarantinedRows)"));
     gates.add(new GateResult("reverse", o.reverseProblems().isEmpty(),
         o.reverseProblems().isEmpty() ? "a reverse slot and publication can be created on the target"
             : String.join("; ", o.reverseProblems()), "reverse replication possible"));

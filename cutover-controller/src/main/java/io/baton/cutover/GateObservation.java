@@ -10,7 +10,7 @@ import java.util.List;
  * @param lastCleanFullPassAtMs when every table had last passed clean (the oldest of their last
  *     clean passes), ms since the epoch; 0 while a table has not
  * @param mismatchRatio rows found different over rows compared in each table's latest pass, 0 to 1
- * @param quarantinedRows rows in quarantine
+ * @param quarantinedRows rows in quarantine; -1 when unknown
  * @param reverseProblems why reverse replication could not start on the target, empty when it can
  * @param routerProblem why the traffic router is not healthy, null when it is
  * @param predictedPauseMs the write pause predicted from the measured drain, ms; -1 when unknown

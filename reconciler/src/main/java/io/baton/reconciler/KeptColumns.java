@@ -12,8 +12,9 @@ import java.util.List;
  *
  * @param source the kept columns by source name, in the source table's column order
  * @param target the same columns by target name
- * @param transform the table's transform when it changes values (the source side is then hashed
- *     here, after the transform), else null (both sides are hashed inside their databases)
+ * @param transform the table's transform when it changes values or has validation rules (the
+ *     source side is then hashed here, after the transform, leaving out the rows the spec sets
+ *     aside), else null (both sides are hashed inside their databases)
  */
 record KeptColumns(List<String> source, List<String> target, RowTransform transform) {
   static KeptColumns of(TableInfo table, RowTransform transform) {
@@ -25,7 +26,7 @@ record KeptColumns(List<String> source, List<String> target, RowTransform transf
         target.add(t);
       });
     }
-    return new KeptColumns(List.copyOf(source), List.copyOf(target), transform.changesValues() ? transform : null);
+    return new KeptColumns(List.copyOf(source), List.copyOf(target), transform.needsRowByRow() ? transform : null);
   }
 
   RowDiff.Side sourceSide(Database db, TableInfo table) {

@@ -53,16 +53,13 @@ final class RowDiff {
       this(db, table, key, columns, where, null);
     }
 
-    /** @return the values as the other side holds them: transformed when this side has a transform */
+    /**
+     * @return the values as the other side should hold them: transformed when this side has a
+     *     transform; null for a row the spec sets aside ({@code onInvalid: quarantine})
+     * @throws io.baton.spec.RowRejected for a row the spec rejects with {@code onInvalid: halt}
+     */
     String[] transformed(String[] values) {
-      if (transform == null) {
-        return values;
-      }
-      String[] out = new String[values.length];
-      for (int i = 0; i < values.length; i++) {
-        out[i] = transform.applyValue(columns.get(i), values[i]);
-      }
-      return out;
+      return transform == null ? values : RowSummary.accepted(transform, columns, values);
     }
   }
 
@@ -105,8 +102,10 @@ final class RowDiff {
     return (sr, tr, s, t) -> {
       List<RowDifference> described = new ArrayList<>();
       long count = 0;
-      boolean hasS = sr.next();
-      boolean hasT = tr.next();
+      String[] sh = new String[1];
+      String[] th = new String[1];
+      boolean hasS = advance(sr, source, sh);
+      boolean hasT = advance(tr, target, th);
       while (hasS || hasT) {
         int order = !hasS ? 1 : !hasT ? -1 : compareUtf8(sr.getString(1), tr.getString(1));
         RowDifference.Kind kind = null;
@@ -115,7 +114,7 @@ final class RowDiff {
           kind = RowDifference.Kind.MISSING_IN_TARGET;
         } else if (order > 0) {
           kind = RowDifference.Kind.EXTRA_IN_TARGET;
-        } else if (!hash(sr, source).equals(hash(tr, target))) {
+        } else if (!sh[0].equals(th[0])) {
           kind = RowDifference.Kind.DIFFERING;
         }
         if (kind != null) {
@@ -126,14 +125,30 @@ final class RowDiff {
           }
         }
         if (order <= 0) {
-          hasS = sr.next();
+          hasS = advance(sr, source, sh);
         }
         if (order >= 0) {
-          hasT = tr.next();
+          hasT = advance(tr, target, th);
         }
       }
       return new Result(count, described);
     };
+  }
+
+  /**
+   * Moves to the next row the side holds, skipping rows the spec sets aside.
+   *
+   * @param hash receives the row's hash
+   * @return false at the end
+   */
+  private static boolean advance(ResultSet rs, Side side, String[] hash) throws SQLException {
+    while (rs.next()) {
+      hash[0] = hash(rs, side);
+      if (hash[0] != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One merge of both sides' ordered rows; the connections are open for lookups. */
@@ -281,7 +296,7 @@ final class RowDiff {
     }
   }
 
-  /** @return the row's hash as text: read, or computed here after the side's transform */
+  /** @return the row's hash as text: read, or computed here after the side's transform; null for a row set aside */
   private static String hash(ResultSet rs, Side side) throws SQLException {
     if (side.transform() == null) {
       return rs.getString(2);
@@ -291,7 +306,8 @@ final class RowDiff {
     for (int i = 0; i < values.length; i++) {
       values[i] = rs.getString(first + i);
     }
-    return Long.toString(RowChecksum.rowHash(Arrays.asList(side.transformed(values))));
+    String[] accepted = side.transformed(values);
+    return accepted == null ? null : Long.toString(RowChecksum.rowHash(Arrays.asList(accepted)));
   }
 
   private static Map<String, String> keyValues(ResultSet rs, List<String> keyNames) throws SQLException {

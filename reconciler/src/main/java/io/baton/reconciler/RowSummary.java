@@ -47,7 +47,8 @@ record RowSummary(long rows, BigInteger checksum) {
    * @param kept the kept columns, by source name
    * @param transform the table's transform
    * @param where a condition on the rows ({@code true} for all)
-   * @return the summary of the transformed rows, as the target's would read
+   * @return the summary of the transformed rows the spec accepts, as the target's would read (rows
+   *     it sets aside are left out)
    * @throws SQLException when the database refuses the query
    * @throws io.baton.spec.RowRejected when the spec rejects a row
    */
@@ -61,12 +62,16 @@ record RowSummary(long rows, BigInteger checksum) {
     try (Statement st = c.createStatement()) {
       st.setFetchSize(10_000);
       try (ResultSet rs = st.executeQuery("SELECT " + textColumns(kept) + " FROM " + table.quoted() + " WHERE " + where)) {
+        RowTransform.Compiled compiled = transform.compile(kept);
         String[] values = new String[kept.size()];
         while (rs.next()) {
           for (int i = 0; i < values.length; i++) {
-            values[i] = transform.applyValue(kept.get(i), rs.getString(i + 1));
+            values[i] = rs.getString(i + 1);
           }
-          sum.addRow(java.util.Arrays.asList(values));
+          String[] accepted = accepted(compiled, transform, values);
+          if (accepted != null) {
+            sum.addRow(java.util.Arrays.asList(accepted));
+          }
         }
       }
     } finally {
@@ -76,6 +81,28 @@ record RowSummary(long rows, BigInteger checksum) {
       }
     }
     return new RowSummary(sum.rows(), new BigInteger(sum.checksum()));
+  }
+
+  /**
+   * @param transform the table's transform
+   * @param kept the kept source columns the values are in
+   * @param values one row's source values
+   * @return the row as the target should hold it, or null when the spec sets it aside
+   * @throws io.baton.spec.RowRejected when the spec rejects it and the table halts on that
+   */
+  static String[] accepted(RowTransform transform, List<String> kept, String[] values) {
+    return accepted(transform.compile(kept), transform, values);
+  }
+
+  private static String[] accepted(RowTransform.Compiled compiled, RowTransform transform, String[] values) {
+    try {
+      return compiled.apply(values);
+    } catch (io.baton.spec.RowRejected r) {
+      if (transform.onInvalid() == io.baton.spec.TableMapping.OnInvalid.QUARANTINE) {
+        return null;
+      }
+      throw r;
+    }
   }
 
   /** @return the columns as a select list of their text forms */

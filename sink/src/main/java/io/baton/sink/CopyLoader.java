@@ -8,6 +8,8 @@ import io.baton.pg.PgErrors;
 import io.baton.pg.ReplicaRole;
 import io.baton.pg.Sql;
 import io.baton.pg.TableName;
+import io.baton.state.QuarantinedRow;
+import io.baton.state.QuarantineTable;
 import io.baton.pg.TxSnapshot;
 import io.baton.state.SnapshotJournal;
 import java.io.ByteArrayOutputStream;
@@ -76,6 +78,7 @@ public final class CopyLoader implements TableLoader {
     private final TableName table;
     private final int columns;
     private final ByteArrayOutputStream block = new ByteArrayOutputStream(BLOCK_BYTES + 4096);
+    private final List<QuarantinedRow> quarantined = new java.util.ArrayList<>();
     private boolean committed;
 
     CopyLoad(Connection conn, CopyIn in, TableName table, int columns) {
@@ -114,6 +117,11 @@ public final class CopyLoader implements TableLoader {
     }
 
     @Override
+    public void quarantine(QuarantinedRow row) {
+      quarantined.add(row);
+    }
+
+    @Override
     public void commit(String migration, SnapshotJournal.ChunkDone done) {
       flush();
       try {
@@ -122,6 +130,7 @@ public final class CopyLoader implements TableLoader {
           throw new BatonException("snapshot chunk " + done.chunk() + " of " + done.source() + ": read " + done.rows()
               + " rows but " + table + " accepted " + rows + "; the chunk is rolled back");
         }
+        QuarantineTable.insert(conn, quarantined);
         SnapshotJournal.markDone(conn, migration, done);
         conn.commit();
         committed = true;

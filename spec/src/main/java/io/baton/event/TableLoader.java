@@ -47,6 +47,14 @@ public interface TableLoader {
     void encodedRow(byte[] row, int offset, int length);
 
     /**
+     * Sets a row aside: it is written to {@code baton.quarantine} in the chunk's transaction, so that
+     * it is recorded exactly when the chunk is.
+     *
+     * @param row the row and why the spec rejected it
+     */
+    void quarantine(io.baton.state.QuarantinedRow row);
+
+    /**
      * Ends the load, marks the chunk done in the journal, and commits both in one transaction.
      *
      * @param migration the migration's name

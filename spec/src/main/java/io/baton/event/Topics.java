@@ -68,6 +68,15 @@ public final class Topics {
     return "baton." + migration + ".target." + part(table.schema()) + "." + part(table.name());
   }
 
+  /**
+   * @param migration the migration name
+   * @return the topic where rows the spec set aside are published (one record per quarantined row,
+   *     the same change that records it in {@code baton.quarantine}), for operators' own consumers
+   */
+  public static String quarantine(String migration) {
+    return "baton." + migration + ".quarantine";
+  }
+
   private static String part(String name) {
     StringBuilder b = new StringBuilder(name.length());
     for (int i = 0; i < name.length(); i++) {

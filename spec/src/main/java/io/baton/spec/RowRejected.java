@@ -24,11 +24,31 @@ public final class RowRejected extends BatonException {
    * @param cause what it said
    */
   public RowRejected(TableName table, String column, ValueOp op, RejectedValue cause) {
-    super("table " + table + " column " + column + ": " + cause.getMessage() + " (" + op.describe() + ")", cause, false);
+    this(table, column, op.describe(), cause.getMessage(), cause);
+  }
+
+  private RowRejected(TableName table, String column, String rule, String reason, Throwable cause) {
+    super("table " + table + " column " + column + ": " + reason + " (" + rule + ")", cause, false);
     this.table = table;
     this.column = column;
-    this.rule = op.describe();
-    this.reason = cause.getMessage();
+    this.rule = rule;
+    this.reason = reason;
+  }
+
+  /**
+   * @param table the source table
+   * @param column the source column
+   * @param rule the validation rule the value breaks: {@code notNull}, {@code regex ^a$}
+   * @param value the value as it would be written, or null for NULL
+   * @return the rejection
+   */
+  public static RowRejected invalid(TableName table, String column, String rule, String value) {
+    return new RowRejected(table, column, "validate " + rule, (value == null ? "NULL" : "'" + abbreviate(value) + "'")
+        + " breaks a validation rule", null);
+  }
+
+  private static String abbreviate(String v) {
+    return v.length() <= 80 ? v : v.substring(0, 77) + "...";
   }
 
   /** @return the source table */

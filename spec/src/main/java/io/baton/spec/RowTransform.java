@@ -43,6 +43,42 @@ public final class RowTransform {
     return !ops.isEmpty();
   }
 
+  /** @return what happens to a row the spec rejects */
+  public TableMapping.OnInvalid onInvalid() {
+    return mapping.onInvalid();
+  }
+
+  /**
+   * @return whether the source's rows must be read and transformed outside the database to say what
+   *     the target should hold: values change, or rules may set rows aside
+   */
+  public boolean needsRowByRow() {
+    return changesValues() || !mapping.validate().isEmpty();
+  }
+
+  /** @return the validation rules every row's after image must pass */
+  public List<ColumnCheck> checksPerRow() {
+    return mapping.validate();
+  }
+
+  /**
+   * Checks one row against the table's validation rules.
+   *
+   * @param column a source column
+   * @param value its value after the column's operations, or null for NULL
+   * @throws RowRejected naming the first rule the value breaks
+   */
+  private void validate(String column, String value) {
+    for (ColumnCheck c : mapping.validate()) {
+      if (c.column().equals(column)) {
+        String broken = c.violation(value);
+        if (broken != null) {
+          throw RowRejected.invalid(mapping.source(), column, broken, value);
+        }
+      }
+    }
+  }
+
   /** @return the source columns whose values are changed on the way, in spec order */
   public List<String> changedColumns() {
     return List.copyOf(ops.keySet());
@@ -175,6 +211,8 @@ public final class RowTransform {
     private final String[] sourceNames;
     private final List<List<ValueOp>> ops;
     private final boolean changesValues;
+    private final RowTransform transform;
+    private final boolean validates;
 
     private Compiled(RowTransform transform, List<String> targetColumns, List<String> keptSource, int[] sourceIndex) {
       this.targetColumns = targetColumns;
@@ -183,6 +221,8 @@ public final class RowTransform {
       this.sourceNames = keptSource.toArray(new String[0]);
       this.ops = keptSource.stream().map(c -> transform.ops.getOrDefault(c, List.of())).toList();
       this.changesValues = ops.stream().anyMatch(l -> !l.isEmpty());
+      this.transform = transform;
+      this.validates = !transform.mapping.validate().isEmpty();
     }
 
     /** @return the target columns, in the order of {@link #apply(String[])}'s result */
@@ -196,19 +236,22 @@ public final class RowTransform {
      *     must be decoded and transformed with {@link #apply(String[])}. A new array.
      */
     public int[] projection() {
-      return changesValues ? null : sourceIndex.clone();
+      return changesValues || validates ? null : sourceIndex.clone();
     }
 
     /**
      * @param sourceValues one row's values in the compiled source column order, null for NULL
      * @return the row's target values in {@link #targetColumns()} order; a new array
-     * @throws RowRejected when a value operation rejects a value
+     * @throws RowRejected when a value operation rejects a value, or the row breaks a validation rule
      */
     public String[] apply(String[] sourceValues) {
       String[] out = new String[sourceIndex.length];
       for (int i = 0; i < out.length; i++) {
         String v = sourceValues[sourceIndex[i]];
         out[i] = changesValues && !ops.get(i).isEmpty() ? applyOps(table, sourceNames[i], ops.get(i), v) : v;
+        if (validates) {
+          transform.validate(sourceNames[i], out[i]);
+        }
       }
       return out;
     }
@@ -221,6 +264,13 @@ public final class RowTransform {
    * @return the same change against {@link #targetTable()}
    */
   public ChangeEvent apply(ChangeEvent event) {
+    if (event.after() != null && !mapping.validate().isEmpty()) {
+      for (ColumnCheck c : mapping.validate()) {
+        if (event.after().containsKey(c.column())) {
+          validate(c.column(), applyValue(c.column(), event.after().get(c.column())));
+        }
+      }
+    }
     return new ChangeEvent(event.op(), mapping.target(), apply(event.key()), apply(before(event)),
         apply(event.after()), event.lsn(), event.commitTimeMs(), event.lastCommitLsn(), event.txId());
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.baton.pg.TableName;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,8 +14,19 @@ import java.util.Map;
  * @param target the target table; defaults to the source name
  * @param columns rules per source column; columns without a rule keep their name and value
  * @param checks checks the reconciler runs on this table beyond counts and checksums
+ * @param validate the validation rules every row must pass before it is applied, by column
+ * @param onInvalid what happens to a row that a rule or a value operation rejects
  */
-public record TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns, TableChecks checks) {
+public record TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns, TableChecks checks,
+    List<ColumnCheck> validate, OnInvalid onInvalid) {
+  /** What happens to a row that the spec rejects (spec key {@code tables[].onInvalid}). */
+  public enum OnInvalid {
+    /** The pipeline stops at the row; nothing after it is applied until an operator acts. */
+    HALT,
+    /** The row goes to the quarantine (topic and table); the rows after it are applied. */
+    QUARANTINE
+  }
+
   @JsonCreator
   static TableMapping fromYaml(
       @SpecDoc(value = "The source table, schema.table (schema defaults to public; double quotes for unusual names).",
@@ -24,21 +36,38 @@ public record TableMapping(TableName source, TableName target, Map<String, Colum
       @SpecDoc("What happens to each source column, by its name; a column without a rule keeps its name and value.")
       @JsonProperty("columns") Map<String, ColumnRule> columns,
       @SpecDoc("Checks the reconciler runs on this table beyond row counts and checksums.")
-      @JsonProperty("checks") TableChecks checks) {
+      @JsonProperty("checks") TableChecks checks,
+      @SpecDoc("Validation rules: every row must pass them, after the column's nullFill, map and cast, before it is"
+          + " applied.")
+      @JsonProperty("validate") List<ColumnCheck> validate,
+      @SpecDoc(value = "What happens to a row that breaks a validation rule or whose value an operation rejects: halt"
+          + " stops the pipeline at it, naming the row, the column and the rule; quarantine sets it aside in the"
+          + " quarantine topic and the table baton.quarantine on the target, with the rule, the reason, the key and"
+          + " the LSN, and goes on.", defaultValue = "halt") @JsonProperty("onInvalid") OnInvalid onInvalid) {
     if (source == null || source.isBlank()) {
       throw new SpecException("source", "source must name a table, for example public.orders");
     }
     TableName src = TableName.parse(source);
-    return new TableMapping(src, target == null ? src : TableName.parse(target), columns, checks);
+    return new TableMapping(src, target == null ? src : TableName.parse(target), columns, checks, validate,
+        onInvalid == null ? OnInvalid.HALT : onInvalid);
   }
 
   /** A mapping without declared checks. */
   public TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns) {
-    this(source, target, columns, TableChecks.NONE);
+    this(source, target, columns, TableChecks.NONE, List.of(), OnInvalid.HALT);
   }
 
   public TableMapping {
     checks = checks == null ? TableChecks.NONE : checks;
+    onInvalid = onInvalid == null ? OnInvalid.HALT : onInvalid;
+    validate = validate == null ? List.of() : List.copyOf(validate);
+    for (ColumnCheck c : validate) {
+      ColumnRule rule = columns == null ? null : columns.get(c.column());
+      if (rule != null && rule.drop()) {
+        throw new SpecException("validate", "table " + source + ": validate checks column " + c.column()
+            + ", which the spec drops");
+      }
+    }
     columns = columns == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
     long distinct = columns.entrySet().stream()
         .filter(e -> !e.getValue().drop())

@@ -22,7 +22,10 @@ import java.sql.Statement;
  *       clean pass;
  *   <li>{@code journal}: every state change of a migration (time, actor, from, to, detail): the
  *       audit trail; and the steps of a switch that a restarted controller needs to finish or undo
- *       it (rows whose {@code step} is set, with the same state before and after).
+ *       it (rows whose {@code step} is set, with the same state before and after);
+ *   <li>{@code quarantine}: rows the spec set aside ({@code onInvalid: quarantine}), per migration,
+ *       source table, source key and LSN ({@code snapshot} for the bulk copy), with the column, the
+ *       rule, the reason and the row's source values as JSON.
  * </ul>
  */
 public final class StateSchema {
@@ -61,6 +64,10 @@ public final class StateSchema {
           + " at timestamptz NOT NULL DEFAULT clock_timestamp(), actor text NOT NULL, from_state text,"
           + " to_state text NOT NULL, detail text)");
       st.execute("ALTER TABLE baton.journal ADD COLUMN IF NOT EXISTS step text");
+      st.execute("CREATE TABLE IF NOT EXISTS baton.quarantine (migration text NOT NULL, source_table text NOT NULL,"
+          + " source_key text NOT NULL, lsn text NOT NULL, column_name text NOT NULL, rule text NOT NULL,"
+          + " reason text NOT NULL, row_values text NOT NULL, quarantined_at timestamptz NOT NULL DEFAULT clock_timestamp(),"
+          + " PRIMARY KEY (migration, source_table, source_key, lsn))");
     } catch (SQLException e) {
       throw PgErrors.classify("creating Baton's state schema (baton.*)", e);
     }

@@ -91,7 +91,17 @@ class MalformedSpecTest {
             new String[] {"shop.yaml line 6", "tables[0].columns.region.reverse", "reverse applies to a column with nullFill, map or cast"}),
         Arguments.of("cast of a dropped column", "name: shop\n" + tables + "    columns:\n      region:\n        drop: true\n"
                 + "        cast: { to: text }\n",
-            new String[] {"shop.yaml line 6", "tables[0].columns.region.drop", "a dropped column has no value to fill, map or cast"}));
+            new String[] {"shop.yaml line 6", "tables[0].columns.region.drop", "a dropped column has no value to fill, map or cast"}),
+        Arguments.of("validation regex that does not compile", "name: shop\n" + tables + "    validate:\n      - { column: email,"
+                + " regex: '[a-z' }\n",
+            new String[] {"shop.yaml line 5", "tables[0].validate[0].regex", "is not a regular expression"}),
+        Arguments.of("validation entry without a rule", "name: shop\n" + tables + "    validate:\n      - { column: email }\n",
+            new String[] {"shop.yaml line 5", "tables[0].validate[0]", "has no rule: give notNull, regex, min, max or allowed"}),
+        Arguments.of("validation min above max", "name: shop\n" + tables + "    validate:\n      - { column: age, min: 10, max: 2 }\n",
+            new String[] {"shop.yaml line 5", "tables[0].validate[0].min", "validate min 10 is above max 2"}),
+        Arguments.of("validation of a dropped column", "name: shop\n" + tables + "    columns:\n      email: { drop: true }\n"
+                + "    validate:\n      - { column: email, notNull: true }\n",
+            new String[] {"shop.yaml line", "tables[0].validate", "validate checks column email, which the spec drops"}));
   }
 
   @ParameterizedTest(name = "{0}")

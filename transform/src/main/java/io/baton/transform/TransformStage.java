@@ -5,7 +5,10 @@ import io.baton.event.ChangeEvent;
 import io.baton.event.ChangeEventJson;
 import io.baton.event.Topics;
 import io.baton.pg.TableName;
+import io.baton.spec.RowRejected;
 import io.baton.spec.RowTransform;
+import io.baton.spec.TableMapping;
+import io.baton.state.QuarantinedRow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,6 +23,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,27 +65,46 @@ public final class TransformStage implements AutoCloseable {
       targetTopics.put(Topics.source(migration, t.sourceTable()), Topics.target(migration, t.targetTable()));
     }
     StreamsBuilder builder = new StreamsBuilder();
-    builder.stream(List.copyOf(bySourceTopic.keySet()), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-        .map((key, value) -> {
+    KStream<byte[], Routed> routed = builder.stream(List.copyOf(bySourceTopic.keySet()),
+        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).map((key, value) -> {
           ChangeEvent in = ChangeEventJson.parse(value);
           RowTransform t = bySourceTable.get(in.table());
           if (t == null) {
             throw new BatonException("transform " + migration + ": change event for table " + in.table()
                 + " which is not in the spec (LSN " + in.lsn() + ")");
           }
-          ChangeEvent out;
           try {
-            out = t.apply(in);
-          } catch (io.baton.spec.RowRejected r) {
-            throw new BatonException("transform " + migration + " halted at the row with key " + in.key() + " (LSN " + in.lsn()
-                + "): " + r.getMessage() + ". Nothing after it is applied until the spec or the data is fixed and the"
-                + " pipeline restarted", r, false);
+            ChangeEvent out = t.apply(in);
+            return KeyValue.pair(ChangeEventJson.key(out.key()), new Routed(ChangeEventJson.value(out), false));
+          } catch (RowRejected r) {
+            ChangeEvent q = rejected(migration, t, in, r);
+            return KeyValue.pair(ChangeEventJson.key(q.key()), new Routed(ChangeEventJson.value(q), true));
           }
-          return KeyValue.pair(ChangeEventJson.key(out.key()), ChangeEventJson.value(out));
-        })
-        .to((key, value, ctx) -> targetTopics.get(ctx.topic()),
-            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        });
+    Produced<byte[], byte[]> bytes = Produced.with(Serdes.ByteArray(), Serdes.ByteArray());
+    // a quarantined row's record goes down the table's own topic, in order with its other changes,
+    // and the sink records it in baton.quarantine; a copy goes to the quarantine topic
+    routed.mapValues(Routed::value).to((key, value, ctx) -> targetTopics.get(ctx.topic()), bytes);
+    routed.filter((key, r) -> r.quarantined()).mapValues(Routed::value).to(Topics.quarantine(migration), bytes);
     return builder.build();
+  }
+
+  /** A transformed record, and whether it records a quarantined row; never serialized. */
+  private record Routed(byte[] value, boolean quarantined) {}
+
+  /**
+   * @return the change that records a rejected row in the quarantine
+   * @throws BatonException to halt the stage, when the table says {@code onInvalid: halt}
+   */
+  private static ChangeEvent rejected(String migration, RowTransform t, ChangeEvent in, RowRejected r) {
+    if (t.onInvalid() != TableMapping.OnInvalid.QUARANTINE) {
+      throw new BatonException("transform " + migration + " halted at the row with key " + in.key() + " (LSN " + in.lsn()
+          + "): " + r.getMessage() + ". Nothing after it is applied until the spec or the data is fixed and the"
+          + " pipeline restarted", r, false);
+    }
+    LOG.warn("transform {}: quarantined the row with key {} (LSN {}): {}", migration, in.key(), in.lsn(), r.getMessage());
+    return QuarantinedRow.of(migration, in.key() == null || in.key().isEmpty() ? in.after() : in.key(), in.after(),
+        in.lsn().toString(), r).asChange(in);
   }
 
   /**

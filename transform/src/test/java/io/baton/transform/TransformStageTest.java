@@ -64,4 +64,48 @@ class TransformStageTest {
       assertThat(out.isEmpty()).isTrue();
     }
   }
+
+  @Test
+  void shouldQuarantineARejectedRowInOrderAndGoOnOrHaltAsTheTableSays() {
+    MigrationSpec gated = new SpecLoader().parse("""
+        name: t2
+        tables:
+          - source: public.people
+            columns:
+              born: { cast: { to: date, format: dd/MM/yyyy } }
+            validate:
+              - { column: name, notNull: true }
+            onInvalid: quarantine
+        """, "spec.yaml");
+    Properties p = new Properties();
+    p.put("application.id", "test");
+    p.put("bootstrap.servers", "unused:9092");
+    TableName people = TableName.parse("public.people");
+    try (TopologyTestDriver driver = new TopologyTestDriver(TransformStage.topology("t2",
+        gated.tables().stream().map(TableMapping::transform).toList()), p)) {
+      TestInputTopic<byte[], byte[]> in = driver.createInputTopic(Topics.source("t2", people), new ByteArraySerializer(),
+          new ByteArraySerializer());
+      TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(Topics.target("t2", people), new ByteArrayDeserializer(),
+          new ByteArrayDeserializer());
+      TestOutputTopic<byte[], byte[]> quarantine = driver.createOutputTopic(Topics.quarantine("t2"),
+          new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      for (String[] row : new String[][] {{"1", "Ada", "10/12/1915"}, {"2", null, "01/01/2000"}, {"3", "Bea", "31/02/2000"},
+          {"4", "Cy", "02/02/2002"}}) {
+        ChangeEvent e = new ChangeEvent(ChangeEvent.Op.CREATE, people, Rows.of("id", row[0]), null,
+            Rows.of("id", row[0], "name", row[1], "born", row[2]), Lsn.parse("0/10" + row[0]), 7);
+        in.pipeInput(ChangeEventJson.key(e.key()), ChangeEventJson.value(e));
+      }
+      java.util.List<ChangeEvent> applied = out.readValuesToList().stream().map(ChangeEventJson::parse).toList();
+      assertThat(applied).extracting(e -> e.table() + " " + e.key()).containsExactly("public.people {id=1}",
+          "baton.quarantine {migration=t2, source_table=public.people, source_key={\"id\":\"2\"}, lsn=0/102}",
+          "baton.quarantine {migration=t2, source_table=public.people, source_key={\"id\":\"3\"}, lsn=0/103}",
+          "public.people {id=4}");
+      assertThat(applied.get(1).after()).containsEntry("column_name", "name").containsEntry("rule", "validate notNull")
+          .containsEntry("reason", "NULL breaks a validation rule").containsEntry("row_values",
+              "{\"id\":\"2\",\"name\":null,\"born\":\"01/01/2000\"}");
+      assertThat(applied.get(2).after()).containsEntry("column_name", "born")
+          .containsEntry("rule", "cast to date from dd/MM/yyyy").containsEntry("reason", "'31/02/2000': not a date in format dd/MM/yyyy");
+      assertThat(quarantine.readValuesToList()).hasSize(2);
+    }
+  }
 }

@@ -1,0 +1,120 @@
+package io.baton.spec;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Validation rules on one column (an entry of spec list {@code tables[].validate}), checked on
+ * every row as it will be written to the target: after the column's nullFill, map and cast. A row
+ * that breaks one is not applied: the pipeline halts at it, naming the row, the column and the rule
+ * ({@code tables[].onInvalid}).
+ *
+ * @param column the source column the rules are about
+ * @param notNull whether NULL is refused
+ * @param regex a pattern the whole value must match ({@link Pattern}), or null
+ * @param min the smallest value allowed, or null
+ * @param max the largest value allowed, or null
+ * @param allowed the only values allowed, or empty for any
+ */
+public record ColumnCheck(String column, boolean notNull, Pattern regex, String min, String max, Set<String> allowed) {
+  @JsonCreator
+  static ColumnCheck fromYaml(
+      @SpecDoc(value = "The source column the rules are about.", required = true, example = "email")
+      @JsonProperty("column") String column,
+      @SpecDoc(value = "Refuse NULL.", defaultValue = "false") @JsonProperty("notNull") Boolean notNull,
+      @SpecDoc(value = "A regular expression (java.util.regex) the whole value must match; NULL passes unless notNull.",
+          example = "^[^@ ]+@[^@ ]+$") @JsonProperty("regex") String regex,
+      @SpecDoc(value = "The smallest value allowed: compared as numbers when both are numbers, otherwise as text (ISO"
+          + " dates and timestamps order correctly).", example = "0") @JsonProperty("min") String min,
+      @SpecDoc(value = "The largest value allowed, compared as min is.", example = "2030-12-31") @JsonProperty("max") String max,
+      @SpecDoc(value = "The only values allowed.", example = "[active, closed]") @JsonProperty("allowed") List<String> allowed) {
+    if (column == null || column.isBlank()) {
+      throw new SpecException("column", "each validate entry needs column: the source column it checks");
+    }
+    Pattern p = null;
+    if (regex != null) {
+      try {
+        p = Pattern.compile(regex);
+      } catch (PatternSyntaxException e) {
+        throw new SpecException("regex", "validate regex for column " + column + " is not a regular expression: "
+            + e.getDescription() + " near index " + e.getIndex());
+      }
+    }
+    ColumnCheck c = new ColumnCheck(column, notNull != null && notNull, p, min, max,
+        allowed == null ? Set.of() : Set.copyOf(allowed));
+    if (c.describe().isEmpty()) {
+      throw new SpecException("column", "validate entry for column " + column + " has no rule: give notNull, regex, min,"
+          + " max or allowed");
+    }
+    if (min != null && max != null && compare(min, max) > 0) {
+      throw new SpecException("min", "validate min " + min + " is above max " + max + " for column " + column);
+    }
+    return c;
+  }
+
+  /**
+   * @param value the value as it will be written to the target, or null for NULL
+   * @return the rule it breaks, described with the value ({@code notNull}, {@code regex ^..$}), or
+   *     null when it passes every rule
+   */
+  public String violation(String value) {
+    if (value == null) {
+      return notNull ? "notNull" : null;
+    }
+    if (regex != null && !regex.matcher(value).matches()) {
+      return "regex " + regex.pattern();
+    }
+    if (min != null && compare(value, min) < 0) {
+      return "min " + min;
+    }
+    if (max != null && compare(value, max) > 0) {
+      return "max " + max;
+    }
+    if (!allowed.isEmpty() && !allowed.contains(value)) {
+      return "allowed " + allowed.stream().sorted().toList();
+    }
+    return null;
+  }
+
+  /** @return the rules, for plans: {@code notNull, regex ^a$} */
+  public String describe() {
+    List<String> rules = new ArrayList<>();
+    if (notNull) {
+      rules.add("notNull");
+    }
+    if (regex != null) {
+      rules.add("regex " + regex.pattern());
+    }
+    if (min != null) {
+      rules.add("min " + min);
+    }
+    if (max != null) {
+      rules.add("max " + max);
+    }
+    if (!allowed.isEmpty()) {
+      rules.add("allowed " + allowed.stream().sorted().toList());
+    }
+    return String.join(", ", rules);
+  }
+
+  /** Numbers compare as numbers; anything else as text. */
+  private static int compare(String a, String b) {
+    BigDecimal x = number(a);
+    BigDecimal y = number(b);
+    return x != null && y != null ? x.compareTo(y) : a.compareTo(b);
+  }
+
+  private static BigDecimal number(String s) {
+    try {
+      return new BigDecimal(s.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}
