@@ -65,6 +65,17 @@ public final class SourceCheck {
               + "' (columns: " + String.join(", ", info.columnNames()) + ")");
         }
       }
+      for (var d : m.derive().entrySet()) {
+        for (String from : d.getValue().uuid5().from()) {
+          if (info.column(from).isEmpty()) {
+            problems.add(where + ".derive." + d.getKey() + ".uuid5.from: table " + m.source() + " has no column '" + from
+                + "' (columns: " + String.join(", ", info.columnNames()) + ")");
+          }
+        }
+        if (m.transform().targetColumns(info.columnNames()).contains(d.getKey())) {
+          problems.add(where + ".derive." + d.getKey() + ": table " + m.target() + " already gets a column of that name");
+        }
+      }
       for (int c = 0; c < m.validate().size(); c++) {
         String col = m.validate().get(c).column();
         if (info.column(col).isEmpty()) {
@@ -82,6 +93,9 @@ public final class SourceCheck {
         }
       }
       if (m.columns().keySet().stream().allMatch(c -> info.column(c).isPresent())) {
+        for (String tooLong : m.transform().typeProblems(info)) {
+          problems.add(where + ".columns: " + tooLong);
+        }
         for (String lossy : m.transform().lossyColumns(info)) {
           problems.add(where + ".columns: " + lossy + " on rollback; give the column a reverse rule (reverse: { keep: true }"
               + " to write the target's value back as it is, or reverse: { map: ... } / { cast: ... })");

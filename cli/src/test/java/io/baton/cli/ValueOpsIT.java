@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Value operations end to end: day-first text dates cast to a date column, region codes mapped
  * through a CSV file (unmapped ones to a default), three programme ids consolidated into one, NULL
- * names filled, and amounts rescaled with a rounding mode. Rows are copied by the bulk snapshot,
+ * names filled, amounts rescaled with a rounding mode, and a deterministic UUID key derived from the
+ * source key. Rows are copied by the bulk snapshot,
  * then inserted, updated and deleted while streaming; the reconciler (which transforms the source's
  * rows itself) and live verification find spec(source) equal to the target, and name a value put
  * wrong into the target; after a cutover rows changed on the target go back through the inverse
@@ -53,6 +54,8 @@ class ValueOpsIT {
               nullFill: unknown
               reverse: { map: { values: { unknown: ~ }, onUnmapped: keep } }
             balance: { cast: { to: "numeric(12,2)", rounding: HALF_EVEN } }
+          derive:
+            person_uuid: { uuid5: { namespace: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, from: [id] } }
           validate:
             - { column: region, notNull: true, allowed: [GB-LND, FR-75, XX-UNK] }
             - { column: balance, min: 0 }
@@ -85,7 +88,10 @@ class ValueOpsIT {
       migration.start();
       assertThat(query(target, "SELECT column_name || ' ' || data_type FROM information_schema.columns"
           + " WHERE table_schema = 'vo' AND table_name = 'people' ORDER BY ordinal_position")).containsExactly(
-          "id integer", "registered_on date", "region text", "programme integer", "name text", "balance numeric");
+          "id integer", "registered_on date", "region text", "programme integer", "name text", "balance numeric",
+          "person_uuid uuid");
+      // python3 -c "import uuid; print(uuid.uuid5(uuid.NAMESPACE_URL, '5'))"
+      assertThat(value(target, "SELECT person_uuid FROM vo.people WHERE id = 5")).isEqualTo("afca48e9-59ea-5a28-b8a4-88e0cc6eda1c");
       assertThat(value(target, "SELECT registered_on || '|' || region || '|' || programme || '|' || name || '|' || balance"
           + " FROM vo.people WHERE id = 5")).isEqualTo("2020-01-06|XX-UNK|100|unknown|6.18");
 

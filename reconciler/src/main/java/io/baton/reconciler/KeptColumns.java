@@ -11,7 +11,7 @@ import java.util.List;
  * the reconciler hashes and compares on each side.
  *
  * @param source the kept columns by source name, in the source table's column order
- * @param target the same columns by target name
+ * @param target the same columns by target name, then the spec's derived columns
  * @param transform the table's transform when it changes values or has validation rules (the
  *     source side is then hashed here, after the transform, leaving out the rows the spec sets
  *     aside), else null (both sides are hashed inside their databases)
@@ -26,6 +26,7 @@ record KeptColumns(List<String> source, List<String> target, RowTransform transf
         target.add(t);
       });
     }
+    target.addAll(transform.derivedColumns());
     return new KeptColumns(List.copyOf(source), List.copyOf(target), transform.needsRowByRow() ? transform : null);
   }
 

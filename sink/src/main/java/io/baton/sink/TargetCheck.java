@@ -70,18 +70,27 @@ public final class TargetCheck {
         transform.targetColumn(c.name()).ifPresent(name -> {
           filled.add(name);
           ColumnInfo there = existing.column(name).orElse(null);
+          String type = transform.targetType(c.name(), c.type());
           if (there == null) {
             problems.add(where + ".columns." + c.name() + ": target table " + transform.targetTable() + " has no column '"
                 + name + "' (columns: " + String.join(", ", existing.columnNames()) + "). Fix: ALTER TABLE "
-                + transform.targetTable().quoted() + " ADD COLUMN " + Sql.ident(name) + " " + c.type()
+                + transform.targetTable().quoted() + " ADD COLUMN " + Sql.ident(name) + " " + type
                 + ", or map the column to an existing one with rename");
-          } else if (!fits(c.type(), there.type())) {
+          } else if (!fits(type, there.type())) {
             problems.add(where + ".columns." + c.name() + ": column " + transform.targetTable() + "." + name + " is "
-                + there.type() + " but the source's " + c.name() + " is " + c.type() + ", and not every value fits."
+                + there.type() + " but the source's " + c.name() + " arrives as " + type + ", and not every value fits."
                 + " Fix: ALTER TABLE " + transform.targetTable().quoted() + " ALTER COLUMN " + Sql.ident(name) + " TYPE "
-                + c.type());
+                + type);
           }
         });
+      }
+      for (String derived : transform.derivedColumns()) {
+        filled.add(derived);
+        if (existing.column(derived).isEmpty()) {
+          problems.add(where + ".derive." + derived + ": target table " + transform.targetTable() + " has no column '"
+              + derived + "'. Fix: ALTER TABLE " + transform.targetTable().quoted() + " ADD COLUMN " + Sql.ident(derived) + " "
+              + transform.derivedType(derived) + " UNIQUE");
+        }
       }
       for (ColumnInfo there : existing.columns()) {
         if (there.notNull() && there.defaultExpression() == null && (there.identity() == null || there.identity().isEmpty())

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates target tables from the source catalog through the spec (spec {@code schema: create}):
- * column types as {@code format_type} prints them (or as the column's cast makes them), NOT NULL, defaults, the primary key, and a
+ * column types as {@code format_type} prints them (or as the column's cast makes them), the spec's
+ * derived columns ({@code uuid NOT NULL UNIQUE}), NOT NULL, defaults, the primary key, and a
  * sequence for each column fed by one (serial or identity), owned by the new column. Defaults
  * matter after cutover: the application's inserts on the target rely on them.
  */
@@ -53,6 +54,9 @@ public final class TargetSchema {
         }
         cols.add(sb.toString());
       });
+    }
+    for (String derived : transform.derivedColumns()) {
+      cols.add(Sql.ident(derived) + " " + transform.derivedType(derived) + " NOT NULL UNIQUE");
     }
     if (source.hasPrimaryKey()) {
       cols.add("PRIMARY KEY (" + Sql.idents(transform.targetColumns(source.primaryKey())) + ")");

@@ -53,7 +53,38 @@ public final class RowTransform {
    *     the target should hold: values change, or rules may set rows aside
    */
   public boolean needsRowByRow() {
-    return changesValues() || !mapping.validate().isEmpty();
+    return changesValues() || !mapping.validate().isEmpty() || !mapping.derive().isEmpty();
+  }
+
+  /** @return the target columns computed from source columns, in spec order; they follow the kept columns */
+  public List<String> derivedColumns() {
+    return List.copyOf(mapping.derive().keySet());
+  }
+
+  /**
+   * @param targetColumn a derived column
+   * @return its type on the target
+   */
+  public String derivedType(String targetColumn) {
+    return "uuid";
+  }
+
+  /** @return the derived columns' values for a row that carries their source columns; others are left out */
+  private void putDerived(Map<String, String> sourceRow, Map<String, String> out) {
+    for (Map.Entry<String, DeriveRule> d : mapping.derive().entrySet()) {
+      List<String> from = d.getValue().uuid5().from();
+      if (sourceRow.keySet().containsAll(from)) {
+        List<String> values = new ArrayList<>(from.size());
+        for (String f : from) {
+          values.add(sourceRow.get(f));
+        }
+        out.put(d.getKey(), uuid5(d.getValue(), values));
+      }
+    }
+  }
+
+  private static String uuid5(DeriveRule rule, List<String> values) {
+    return io.baton.spec.value.Uuid5.of(rule.uuid5().namespace(), io.baton.spec.value.Uuid5.name(values)).toString();
   }
 
   /** @return the validation rules every row's after image must pass */
@@ -167,6 +198,15 @@ public final class RowTransform {
    *     {@code row} is null
    */
   public Map<String, String> apply(Map<String, String> row) {
+    Map<String, String> out = columnsOf(row);
+    if (out != null) {
+      putDerived(row, out);
+    }
+    return out;
+  }
+
+  /** The row's columns mapped, without derived columns (a key stays the source's key). */
+  private Map<String, String> columnsOf(Map<String, String> row) {
     if (row == null) {
       return null;
     }
@@ -200,7 +240,19 @@ public final class RowTransform {
         from[n++] = i;
       }
     }
-    return new Compiled(this, List.copyOf(targets), List.copyOf(kept), java.util.Arrays.copyOf(from, n));
+    targets.addAll(mapping.derive().keySet());
+    List<int[]> derivedFrom = new ArrayList<>();
+    for (DeriveRule d : mapping.derive().values()) {
+      int[] idx = new int[d.uuid5().from().size()];
+      for (int k = 0; k < idx.length; k++) {
+        idx[k] = sourceColumns.indexOf(d.uuid5().from().get(k));
+        if (idx[k] < 0) {
+          throw new IllegalArgumentException("derived column reads " + d.uuid5().from().get(k) + ", not among " + sourceColumns);
+        }
+      }
+      derivedFrom.add(idx);
+    }
+    return new Compiled(this, List.copyOf(targets), List.copyOf(kept), java.util.Arrays.copyOf(from, n), derivedFrom);
   }
 
   /** This transform over a fixed list of source columns: see {@link #compile(List)}. */
@@ -214,7 +266,13 @@ public final class RowTransform {
     private final RowTransform transform;
     private final boolean validates;
 
-    private Compiled(RowTransform transform, List<String> targetColumns, List<String> keptSource, int[] sourceIndex) {
+    private final List<int[]> derivedFrom;
+    private final List<DeriveRule> derived;
+
+    private Compiled(RowTransform transform, List<String> targetColumns, List<String> keptSource, int[] sourceIndex,
+        List<int[]> derivedFrom) {
+      this.derivedFrom = derivedFrom;
+      this.derived = List.copyOf(transform.mapping.derive().values());
       this.targetColumns = targetColumns;
       this.sourceIndex = sourceIndex;
       this.table = transform.sourceTable();
@@ -225,7 +283,7 @@ public final class RowTransform {
       this.validates = !transform.mapping.validate().isEmpty();
     }
 
-    /** @return the target columns, in the order of {@link #apply(String[])}'s result */
+    /** @return the target columns (the kept ones, then the derived ones), in the order of {@link #apply(String[])}'s result */
     public List<String> targetColumns() {
       return targetColumns;
     }
@@ -236,7 +294,7 @@ public final class RowTransform {
      *     must be decoded and transformed with {@link #apply(String[])}. A new array.
      */
     public int[] projection() {
-      return changesValues || validates ? null : sourceIndex.clone();
+      return changesValues || validates || !derived.isEmpty() ? null : sourceIndex.clone();
     }
 
     /**
@@ -245,13 +303,21 @@ public final class RowTransform {
      * @throws RowRejected when a value operation rejects a value, or the row breaks a validation rule
      */
     public String[] apply(String[] sourceValues) {
-      String[] out = new String[sourceIndex.length];
-      for (int i = 0; i < out.length; i++) {
+      String[] out = new String[sourceIndex.length + derived.size()];
+      for (int i = 0; i < sourceIndex.length; i++) {
         String v = sourceValues[sourceIndex[i]];
         out[i] = changesValues && !ops.get(i).isEmpty() ? applyOps(table, sourceNames[i], ops.get(i), v) : v;
         if (validates) {
           transform.validate(sourceNames[i], out[i]);
         }
+      }
+      for (int d = 0; d < derived.size(); d++) {
+        int[] idx = derivedFrom.get(d);
+        List<String> values = new ArrayList<>(idx.length);
+        for (int k : idx) {
+          values.add(sourceValues[k]);
+        }
+        out[sourceIndex.length + d] = uuid5(derived.get(d), values);
       }
       return out;
     }
@@ -271,8 +337,24 @@ public final class RowTransform {
         }
       }
     }
-    return new ChangeEvent(event.op(), mapping.target(), apply(event.key()), apply(before(event)),
+    return new ChangeEvent(event.op(), mapping.target(), columnsOf(event.key()), columnsOf(before(event)),
         apply(event.after()), event.lsn(), event.commitTimeMs(), event.lastCommitLsn(), event.txId());
+  }
+
+  /**
+   * @param rejected a change of this table that the spec set aside
+   * @return a delete of the row's key on the target, so that the target does not keep an older
+   *     version of a row whose current one is in quarantine; null when the change has no key (a
+   *     table without a primary key) or deletes nothing new (a delete, a marker)
+   */
+  public ChangeEvent withdrawn(ChangeEvent rejected) {
+    if (rejected.key() == null || rejected.key().isEmpty() || rejected.op() == ChangeEvent.Op.DELETE
+        || rejected.op() == ChangeEvent.Op.MARKER) {
+      return null;
+    }
+    Map<String, String> key = columnsOf(rejected.key());
+    return new ChangeEvent(ChangeEvent.Op.DELETE, mapping.target(), key, key, null, rejected.lsn(), rejected.commitTimeMs(),
+        rejected.lastCommitLsn(), rejected.txId());
   }
 
   /**
@@ -316,6 +398,9 @@ public final class RowTransform {
           + " target's value back as it is, or reverse: { map: ... } / { cast: ... })");
     }
     Map<String, ColumnRule> rules = new LinkedHashMap<>();
+    for (String derived : mapping.derive().keySet()) {
+      rules.put(derived, new ColumnRule(null, true));
+    }
     mapping.columns().forEach((col, rule) -> {
       if (rule.drop()) {
         return;
@@ -367,6 +452,38 @@ public final class RowTransform {
       }
     });
     return out;
+  }
+
+  /**
+   * @param source the source table as the catalog describes it
+   * @return one line per column whose operations produce values longer than the column's type
+   *     holds ({@code character(4)} mapped to six-letter codes): the target would refuse them
+   */
+  public List<String> typeProblems(TableInfo source) {
+    List<String> out = new ArrayList<>();
+    ops.forEach((col, list) -> {
+      String type = targetType(col, sourceType(source, col));
+      int limit = lengthLimit(type);
+      // a cast checks lengths itself, value by value; what reaches the column unchecked is what
+      // the operations after the last cast produce
+      for (int i = list.size() - 1; i >= 0 && !(list.get(i) instanceof io.baton.spec.value.CastOp); i--) {
+        ValueOp op = list.get(i);
+        if (limit >= 0 && op.longestOutput() > limit) {
+          out.add("column " + col + ": " + op.describe() + " gives values of up to " + op.longestOutput()
+              + " characters, but the column is " + type + "; add cast: { to: text } (or a longer varchar)");
+        }
+      }
+    });
+    return out;
+  }
+
+  private static final java.util.regex.Pattern LENGTH =
+      java.util.regex.Pattern.compile("(?:character varying|varchar|character|char|bpchar)\\((\\d+)\\)");
+
+  /** @return n of char(n) or varchar(n); -1 for a type without a length */
+  private static int lengthLimit(String type) {
+    java.util.regex.Matcher m = LENGTH.matcher(type.trim().toLowerCase(java.util.Locale.ROOT));
+    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
   }
 
   /** The operations that undo {@code forward}, last first; empty when one cannot be undone. */

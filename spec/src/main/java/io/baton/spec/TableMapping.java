@@ -16,9 +16,10 @@ import java.util.Map;
  * @param checks checks the reconciler runs on this table beyond counts and checksums
  * @param validate the validation rules every row must pass before it is applied, by column
  * @param onInvalid what happens to a row that a rule or a value operation rejects
+ * @param derive target columns computed from source columns, by target column name
  */
 public record TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns, TableChecks checks,
-    List<ColumnCheck> validate, OnInvalid onInvalid) {
+    List<ColumnCheck> validate, OnInvalid onInvalid, Map<String, DeriveRule> derive) {
   /** What happens to a row that the spec rejects (spec key {@code tables[].onInvalid}). */
   public enum OnInvalid {
     /** The pipeline stops at the row; nothing after it is applied until an operator acts. */
@@ -43,23 +44,39 @@ public record TableMapping(TableName source, TableName target, Map<String, Colum
       @SpecDoc(value = "What happens to a row that breaks a validation rule or whose value an operation rejects: halt"
           + " stops the pipeline at it, naming the row, the column and the rule; quarantine sets it aside in the"
           + " quarantine topic and the table baton.quarantine on the target, with the rule, the reason, the key and"
-          + " the LSN, and goes on.", defaultValue = "halt") @JsonProperty("onInvalid") OnInvalid onInvalid) {
+          + " the LSN, and goes on.", defaultValue = "halt") @JsonProperty("onInvalid") OnInvalid onInvalid,
+      @SpecDoc("Target columns computed from source columns, by target column name; added after the source's columns.")
+      @JsonProperty("derive") Map<String, DeriveRule> derive) {
     if (source == null || source.isBlank()) {
       throw new SpecException("source", "source must name a table, for example public.orders");
     }
     TableName src = TableName.parse(source);
     return new TableMapping(src, target == null ? src : TableName.parse(target), columns, checks, validate,
-        onInvalid == null ? OnInvalid.HALT : onInvalid);
+        onInvalid == null ? OnInvalid.HALT : onInvalid, derive);
   }
 
   /** A mapping without declared checks. */
   public TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns) {
-    this(source, target, columns, TableChecks.NONE, List.of(), OnInvalid.HALT);
+    this(source, target, columns, TableChecks.NONE, List.of(), OnInvalid.HALT, Map.of());
   }
 
   public TableMapping {
     checks = checks == null ? TableChecks.NONE : checks;
     onInvalid = onInvalid == null ? OnInvalid.HALT : onInvalid;
+    derive = derive == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(derive));
+    for (Map.Entry<String, DeriveRule> d : derive.entrySet()) {
+      for (String from : d.getValue().uuid5().from()) {
+        ColumnRule rule = columns == null ? null : columns.get(from);
+        if (rule != null && (rule.drop() || !rule.ops().isEmpty())) {
+          throw new SpecException("derive", "table " + source + ": derive." + d.getKey() + " reads column " + from
+              + ", which the spec drops or changes; name a column that reaches the target as it is");
+        }
+      }
+      boolean clash = columns != null && columns.values().stream().anyMatch(r -> d.getKey().equals(r.rename()));
+      if (clash) {
+        throw new SpecException("derive", "table " + source + ": derive." + d.getKey() + " has the name of a renamed column");
+      }
+    }
     validate = validate == null ? List.of() : List.copyOf(validate);
     for (ColumnCheck c : validate) {
       ColumnRule rule = columns == null ? null : columns.get(c.column());

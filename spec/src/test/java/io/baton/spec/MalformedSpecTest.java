@@ -101,7 +101,13 @@ class MalformedSpecTest {
             new String[] {"shop.yaml line 5", "tables[0].validate[0].min", "validate min 10 is above max 2"}),
         Arguments.of("validation of a dropped column", "name: shop\n" + tables + "    columns:\n      email: { drop: true }\n"
                 + "    validate:\n      - { column: email, notNull: true }\n",
-            new String[] {"shop.yaml line", "tables[0].validate", "validate checks column email, which the spec drops"}));
+            new String[] {"shop.yaml line", "tables[0].validate", "validate checks column email, which the spec drops"}),
+        Arguments.of("uuid5 namespace not a UUID", "name: shop\n" + tables + "    derive:\n      order_uuid: { uuid5: { namespace: shop,"
+                + " from: [id] } }\n",
+            new String[] {"shop.yaml line 5", "tables[0].derive.order_uuid.uuid5.namespace", "must be a UUID"}),
+        Arguments.of("uuid5 from a dropped column", "name: shop\n" + tables + "    columns:\n      code: { drop: true }\n"
+                + "    derive:\n      order_uuid: { uuid5: { namespace: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, from: [code] } }\n",
+            new String[] {"shop.yaml line", "tables[0].derive", "derive.order_uuid reads column code, which the spec drops"}));
   }
 
   @ParameterizedTest(name = "{0}")

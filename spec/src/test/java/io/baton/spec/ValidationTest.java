@@ -74,4 +74,49 @@ class ValidationTest {
     assertThatThrownBy(() -> c.apply(new String[] {"1", "Ada", "10/12/1915", "active", "-1"}))
         .hasMessageContaining("column score: '-1' breaks a validation rule (validate min 0)");
   }
+
+  @Test
+  void shouldDeriveADeterministicUuidKeyThatStaysOutOfTheKeyAndGoesNoFurtherBack() {
+    MigrationSpec keyed = new SpecLoader().parse("""
+        name: keyed
+        tables:
+          - source: public.people
+            derive:
+              person_uuid: { uuid5: { namespace: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, from: [id] } }
+        """, "keyed.yaml");
+    RowTransform k = keyed.tables().get(0).transform();
+    ChangeEvent e = new ChangeEvent(ChangeEvent.Op.UPDATE, TableName.parse("public.people"), Rows.of("id", "5"), null,
+        Rows.of("id", "5", "name", "Ada"), new Lsn(0x2A), 0, null, 7L);
+    ChangeEvent out = k.apply(e);
+    assertThat(out.key()).containsExactly(java.util.Map.entry("id", "5"));
+    assertThat(out.after()).containsEntry("person_uuid", "afca48e9-59ea-5a28-b8a4-88e0cc6eda1c");
+    RowTransform.Compiled c = k.compile(List.of("id", "name"));
+    assertThat(c.targetColumns()).containsExactly("id", "name", "person_uuid");
+    assertThat(c.projection()).isNull();
+    assertThat(c.apply(new String[] {"5", "Ada"})).containsExactly("5", "Ada", "afca48e9-59ea-5a28-b8a4-88e0cc6eda1c");
+    io.baton.pg.TableInfo people = new io.baton.pg.TableInfo(TableName.parse("public.people"), List.of(
+        new io.baton.pg.ColumnInfo("id", "integer", true, null, "", null),
+        new io.baton.pg.ColumnInfo("name", "text", false, null, "", null)), List.of("id"), 'd');
+    assertThat(k.inverse(people).transform().apply(Rows.of("id", "5", "name", "Ada", "person_uuid", "afca48e9")))
+        .as("the source has no such column").containsExactly(java.util.Map.entry("id", "5"), java.util.Map.entry("name", "Ada"));
+  }
+
+  @Test
+  void shouldNameAMapWhoseValuesTheColumnCannotHold() {
+    MigrationSpec codes = new SpecLoader().parse("""
+        name: codes
+        tables:
+          - source: public.sites
+            columns:
+              code: { map: { values: { "0101": GB-LND }, onUnmapped: reject } }
+              other: { map: { values: { "0101": GB-LND }, onUnmapped: reject }, cast: { to: text } }
+        """, "codes.yaml");
+    io.baton.pg.TableInfo sites = new io.baton.pg.TableInfo(TableName.parse("public.sites"), List.of(
+        new io.baton.pg.ColumnInfo("id", "integer", true, null, "", null),
+        new io.baton.pg.ColumnInfo("code", "character(4)", true, null, "", null),
+        new io.baton.pg.ColumnInfo("other", "character(4)", true, null, "", null)), List.of("id"), 'd');
+    assertThat(codes.tables().get(0).transform().typeProblems(sites)).containsExactly("column code: map 1 values (inline),"
+        + " unmapped: reject gives values of up to 6 characters, but the column is character(4); add cast: { to: text }"
+        + " (or a longer varchar)");
+  }
 }

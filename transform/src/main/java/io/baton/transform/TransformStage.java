@@ -66,7 +66,7 @@ public final class TransformStage implements AutoCloseable {
     }
     StreamsBuilder builder = new StreamsBuilder();
     KStream<byte[], Routed> routed = builder.stream(List.copyOf(bySourceTopic.keySet()),
-        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).map((key, value) -> {
+        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).flatMap((key, value) -> {
           ChangeEvent in = ChangeEventJson.parse(value);
           RowTransform t = bySourceTable.get(in.table());
           if (t == null) {
@@ -75,15 +75,19 @@ public final class TransformStage implements AutoCloseable {
           }
           try {
             ChangeEvent out = t.apply(in);
-            return KeyValue.pair(ChangeEventJson.key(out.key()), new Routed(ChangeEventJson.value(out), false));
+            return List.of(KeyValue.pair(ChangeEventJson.key(out.key()), new Routed(ChangeEventJson.value(out), false)));
           } catch (RowRejected r) {
             ChangeEvent q = rejected(migration, t, in, r);
-            return KeyValue.pair(ChangeEventJson.key(q.key()), new Routed(ChangeEventJson.value(q), true));
+            ChangeEvent gone = t.withdrawn(in);
+            KeyValue<byte[], Routed> record = KeyValue.pair(ChangeEventJson.key(q.key()), new Routed(ChangeEventJson.value(q), true));
+            return gone == null ? List.of(record)
+                : List.of(KeyValue.pair(ChangeEventJson.key(gone.key()), new Routed(ChangeEventJson.value(gone), false)), record);
           }
         });
     Produced<byte[], byte[]> bytes = Produced.with(Serdes.ByteArray(), Serdes.ByteArray());
     // a quarantined row's record goes down the table's own topic, in order with its other changes,
-    // and the sink records it in baton.quarantine; a copy goes to the quarantine topic
+    // after a delete of the row's older version, and the sink records it in baton.quarantine; a
+    // copy goes to the quarantine topic
     routed.mapValues(Routed::value).to((key, value, ctx) -> targetTopics.get(ctx.topic()), bytes);
     routed.filter((key, r) -> r.quarantined()).mapValues(Routed::value).to(Topics.quarantine(migration), bytes);
     return builder.build();

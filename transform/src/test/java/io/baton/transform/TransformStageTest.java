@@ -96,14 +96,17 @@ class TransformStageTest {
         in.pipeInput(ChangeEventJson.key(e.key()), ChangeEventJson.value(e));
       }
       java.util.List<ChangeEvent> applied = out.readValuesToList().stream().map(ChangeEventJson::parse).toList();
-      assertThat(applied).extracting(e -> e.table() + " " + e.key()).containsExactly("public.people {id=1}",
-          "baton.quarantine {migration=t2, source_table=public.people, source_key={\"id\":\"2\"}, lsn=0/102}",
-          "baton.quarantine {migration=t2, source_table=public.people, source_key={\"id\":\"3\"}, lsn=0/103}",
-          "public.people {id=4}");
-      assertThat(applied.get(1).after()).containsEntry("column_name", "name").containsEntry("rule", "validate notNull")
+      assertThat(applied).extracting(e -> e.op() + " " + e.table() + " " + e.key()).containsExactly(
+          "CREATE public.people {id=1}",
+          "DELETE public.people {id=2}",
+          "CREATE baton.quarantine {migration=t2, source_table=public.people, source_key={\"id\":\"2\"}, lsn=0/102}",
+          "DELETE public.people {id=3}",
+          "CREATE baton.quarantine {migration=t2, source_table=public.people, source_key={\"id\":\"3\"}, lsn=0/103}",
+          "CREATE public.people {id=4}");
+      assertThat(applied.get(2).after()).containsEntry("column_name", "name").containsEntry("rule", "validate notNull")
           .containsEntry("reason", "NULL breaks a validation rule").containsEntry("row_values",
               "{\"id\":\"2\",\"name\":null,\"born\":\"01/01/2000\"}");
-      assertThat(applied.get(2).after()).containsEntry("column_name", "born")
+      assertThat(applied.get(4).after()).containsEntry("column_name", "born")
           .containsEntry("rule", "cast to date from dd/MM/yyyy").containsEntry("reason", "'31/02/2000': not a date in format dd/MM/yyyy");
       assertThat(quarantine.readValuesToList()).hasSize(2);
     }

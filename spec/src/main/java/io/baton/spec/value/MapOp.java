@@ -131,6 +131,18 @@ public final class MapOp implements ValueOp {
   }
 
   @Override
+  public int longestOutput() {
+    if (onUnmapped == Unmapped.KEEP) {
+      return -1;
+    }
+    int longest = defaultValue == null ? 0 : defaultValue.codePointCount(0, defaultValue.length());
+    for (String v : values.values()) {
+      longest = v == null ? longest : Math.max(longest, v.codePointCount(0, v.length()));
+    }
+    return longest;
+  }
+
+  @Override
   public String describe() {
     return "map " + values.size() + " values (" + origin + "), unmapped: " + onUnmapped.name().toLowerCase()
         + (onUnmapped == Unmapped.DEFAULT ? " to " + (defaultValue == null ? "NULL" : "'" + defaultValue + "'") : "");

@@ -35,6 +35,14 @@ public interface ValueOp {
     return type;
   }
 
+  /**
+   * @return the most characters a value it produces can have, when it knows (a map knows its
+   *     values); -1 when it does not
+   */
+  default int longestOutput() {
+    return -1;
+  }
+
   /** @return what it does, for plans and messages: {@code cast to date from dd/MM/yyyy} */
   String describe();
 }
