@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "quarantine", mixinStandardHelpOptions = true,
     description = {"The rows the spec set aside (tables[].onInvalid: quarantine), kept in baton.quarantine on the target.", ""},
-    subcommands = QuarantineCommand.ListRows.class)
+    subcommands = {QuarantineCommand.ListRows.class, QuarantineCommand.Replay.class})
 final class QuarantineCommand implements Callable<Integer> {
   @Override
   public Integer call() {
@@ -52,6 +52,29 @@ final class QuarantineCommand implements Callable<Integer> {
     public Integer call() throws java.io.IOException {
       MigrationSpec spec = migration.spec();
       return list(spec.name(), migration.target(spec), limit, output.equals("json"), System.out);
+    }
+  }
+
+  @Command(name = "replay", mixinStandardHelpOptions = true,
+      description = {"Send every quarantined row still on the source through the pipeline again, after the spec or the"
+          + " data was fixed: restart baton run with the fixed spec first. Each such row gets a no-op update on the"
+          + " source (its key set to itself: UPDATE triggers fire, and the user needs UPDATE on the table), which the"
+          + " stream carries in order like any change; a row that fails again is quarantined again. The entries"
+          + " replaced are removed from baton.quarantine.", "",
+          "Passwords come from the spec or BATON_SOURCE_PASSWORD and BATON_TARGET_PASSWORD.", ""},
+      footer = {"", "Example:", "  baton quarantine replay --spec shop.yaml --source postgresql://app@10.0.0.5:5432/shop"
+          + " --target postgresql://app@10.0.0.9:5432/shop"})
+  static final class Replay implements Callable<Integer> {
+    @CommandLine.Mixin
+    BatonCli.MigrationOptions migration = new BatonCli.MigrationOptions();
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      MigrationSpec spec = migration.spec();
+      QuarantineReplay.Result r = QuarantineReplay.run(spec.name(), migration.source(spec), migration.target(spec), System.out);
+      System.out.printf("replayed: %d rows sent through the stream again, %d no longer on the source, %d quarantine"
+          + " entries removed%n", r.touched(), r.gone(), r.removed());
+      return BatonCli.OK;
     }
   }
 

@@ -103,6 +103,30 @@ class QuarantineIT {
       JsonNode json = new ObjectMapper().readTree(list.out().substring(list.out().indexOf('{')));
       assertThat(json.path("total").asInt()).isEqualTo(18);
       assertThat(json.path("rows").get(0).path("source_table").asText()).isEqualTo("q.applicants");
+
+      // the spec is fixed (a name may be missing after all) and baton run restarted with it; the
+      // replay sends the quarantined rows through it: the nameless ones arrive, the impossible
+      // dates are set aside again under new LSNs
+      migration.stopPipelines();
+      Path fixedFile = Files.writeString(work.resolve("quar-fixed.yaml"),
+          SPEC.replace("    validate:\n      - { column: name, notNull: true }\n", ""));
+      MigrationSpec fixed = new SpecLoader().load(fixedFile);
+      assertThat(fixed.tables().get(0).validate()).isEmpty();
+      try (Migration again = Migration.prepare(fixed, source, target, env.kafka().bootstrapServers(), work.resolve("state"),
+          Environments.router(env))) {
+        again.start();
+        CliRun replay = CliRun.of("quarantine", "replay", "--spec", fixedFile.toString(), "--source", source.toString(),
+            "--target", target.toString());
+        assertThat(replay.code()).as(replay.err()).isZero();
+        assertThat(replay.out()).contains("replayed: 18 rows sent through the stream again, 0 no longer on the source,"
+            + " 18 quarantine entries removed");
+        again.catchUp();
+        assertThat(value(target, "SELECT count(*) FROM q.applicants")).as("486 and the 11 nameless").isEqualTo("497");
+        assertThat(query(target, "SELECT source_key FROM baton.quarantine WHERE migration = 'quar' ORDER BY lsn::pg_lsn"))
+            .as("the impossible dates, set aside again").containsExactly("{\"id\":\"154\"}", "{\"id\":\"231\"}",
+                "{\"id\":\"308\"}", "{\"id\":\"385\"}", "{\"id\":\"462\"}");
+        assertThat(again.verify()).singleElement().satisfies(c -> assertThat(c.equal()).isTrue());
+      }
     }
   }
 }
