@@ -305,6 +305,9 @@ public final class BatonCli implements Callable<Integer> {
       description = {"Profile the source tables in the spec's scope, column by column: type, NULLs, distinct values,"
           + " minimum and maximum, text length range, the most common values and value patterns (digits as 9, letters"
           + " as A and a). A table larger than --sample-rows is profiled on a random sample, and says so.", "",
+          "For a table whose spec changes values or validates rows, a dry run of the spec over every row: how many rows"
+          + " each value operation and validation rule rejects, with examples (a row that breaks two rules counts under"
+          + " both).", "",
           "Reads the source only; --target is not used. Its password comes from BATON_SOURCE_PASSWORD or the spec.", ""},
       footer = {"", "Example:", "  baton profile --spec shop.yaml --source postgresql://app@10.0.0.5:5432/shop"
           + " --markdown profile.md --json profile.json"})

@@ -3,9 +3,9 @@ package io.baton.cli;
 import io.baton.BatonException;
 import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
-import io.baton.pg.TableInfo;
 import io.baton.reconciler.ProfileReport;
 import io.baton.reconciler.SourceProfiler;
+import io.baton.reconciler.SpecDryRun;
 import io.baton.spec.MigrationSpec;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -16,9 +16,13 @@ import java.util.List;
 
 /**
  * {@code baton profile}: the source tables in a spec's scope, profiled column by column
- * ({@link SourceProfiler}), as Markdown and JSON. Reads the source only.
+ * ({@link SourceProfiler}), and for each table whose spec changes values or validates rows a dry run
+ * of the spec over every row ({@link SpecDryRun}), as Markdown and JSON. Reads the source only.
  */
 final class ProfileCommand {
+  /** Example rows shown per rule broken in the dry run. */
+  static final int DRY_RUN_EXAMPLES = 5;
+
   private ProfileCommand() {}
 
   /**
@@ -33,16 +37,20 @@ final class ProfileCommand {
    */
   static int run(MigrationSpec spec, Database source, long sampleRows, Path markdown, Path json, PrintStream out) {
     List<SourceProfiler.TableProfile> profiles = new ArrayList<>();
+    List<SpecDryRun.Result> dryRuns = new ArrayList<>();
     try (Connection c = source.connect()) {
-      for (TableInfo table : ReconcileCommand.tables(source, spec).keySet()) {
-        profiles.add(SourceProfiler.profile(c, table, sampleRows));
+      for (var t : ReconcileCommand.tables(source, spec).entrySet()) {
+        profiles.add(SourceProfiler.profile(c, t.getKey(), sampleRows));
+        if (t.getValue().changesValues() || !t.getValue().checksPerRow().isEmpty()) {
+          dryRuns.add(SpecDryRun.run(c, t.getKey(), t.getValue(), DRY_RUN_EXAMPLES));
+        }
       }
     } catch (SQLException e) {
       throw PgErrors.classify("profiling the source", e);
     }
-    String md = ProfileReport.markdown(spec.name(), profiles);
+    String md = ProfileReport.markdown(spec.name(), profiles, dryRuns);
     OutputFiles.write(markdown, md, "profile");
-    OutputFiles.write(json, ProfileReport.json(spec.name(), profiles), "profile");
+    OutputFiles.write(json, ProfileReport.json(spec.name(), profiles, dryRuns), "profile");
     if (markdown == null && json == null) {
       out.print(md);
     }

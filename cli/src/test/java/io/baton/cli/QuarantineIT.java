@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * cast) are set aside, by the bulk snapshot and by the stream, into {@code baton.quarantine} with
  * their key, LSN, column, rule and reason, while every other row is applied; a row whose update is
  * set aside leaves the target until a valid change brings it back. The reconciler expects exactly
- * the accepted rows; {@code baton quarantine list} shows them all.
+ * the accepted rows; {@code baton quarantine list} shows them all. Before anything runs, the
+ * profile's dry run of the spec counts the same rows per rule.
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class QuarantineIT {
@@ -58,6 +59,16 @@ class QuarantineIT {
         """);
     Path specFile = Files.writeString(work.resolve("quar.yaml"), SPEC);
     MigrationSpec spec = new SpecLoader().load(specFile);
+    Path profile = work.resolve("profile.json");
+    CliRun dry = CliRun.of("profile", "--spec", specFile.toString(), "--source", source.toString(), "--json",
+        profile.toString());
+    assertThat(dry.code()).as(dry.err()).isZero();
+    JsonNode gate = new ObjectMapper().readTree(profile.toFile()).path("dry_run").get(0);
+    assertThat(gate.path("rows").asInt()).isEqualTo(500);
+    assertThat(gate.path("rejected").asInt()).as("the rows the gate would set aside").isEqualTo(16);
+    assertThat(gate.path("rules").toString()).contains("\"column\":\"born\",\"rule\":\"cast to date from dd/MM/yyyy\",\"rows\":6")
+        .contains("\"column\":\"name\",\"rule\":\"validate notNull\",\"rows\":10")
+        .contains("key {id=77}: '30/02/2001': not a date in format dd/MM/yyyy");
     try (Migration migration = Migration.prepare(spec, source, target, env.kafka().bootstrapServers(), work.resolve("state"),
         Environments.router(env))) {
       migration.start();

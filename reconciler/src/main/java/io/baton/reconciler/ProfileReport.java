@@ -17,6 +17,17 @@ public final class ProfileReport {
    * @return a Markdown document: per table, a line on the rows profiled and a table of its columns
    */
   public static String markdown(String migration, List<SourceProfiler.TableProfile> tables) {
+    return markdown(migration, tables, List.of());
+  }
+
+  /**
+   * @param migration the migration's name
+   * @param tables the profiles, in spec order
+   * @param dryRuns the spec's dry runs, for the tables whose spec changes values or validates rows
+   * @return the profiles, then a section on the dry run: per table, rows read and rows the spec
+   *     rejects, and per rule broken its count and first examples
+   */
+  public static String markdown(String migration, List<SourceProfiler.TableProfile> tables, List<SpecDryRun.Result> dryRuns) {
     StringBuilder md = new StringBuilder("# Source profile: migration ").append(migration).append('\n');
     for (SourceProfiler.TableProfile t : tables) {
       md.append("\n## ").append(t.table()).append("\n\n");
@@ -30,6 +41,22 @@ public final class ProfileReport {
             .append(String.format("%,d", c.distinct())).append(" | ").append(cell(c.min())).append(" | ")
             .append(cell(c.max())).append(" | ").append(c.minLength()).append('-').append(c.maxLength()).append(" | ")
             .append(counts(c.common())).append(" | ").append(counts(c.patterns())).append(" |\n");
+      }
+    }
+    if (!dryRuns.isEmpty()) {
+      md.append("\n# Dry run of the spec (every row, nothing written)\n");
+    }
+    for (SpecDryRun.Result d : dryRuns) {
+      md.append("\n## ").append(d.table()).append("\n\n");
+      md.append(String.format("%,d rows read; %,d (%s) break at least one rule, and would %s.%n", d.rows(), d.rejected(),
+          percent(d.rejected(), d.rows()), d.onInvalid().equals("quarantine") ? "be quarantined" : "halt the migration"));
+      if (!d.rules().isEmpty()) {
+        md.append("\n| column | rule | rows | examples |\n| --- | --- | ---: | --- |\n");
+        for (SpecDryRun.RuleCount r : d.rules()) {
+          md.append("| ").append(r.column()).append(" | ").append(cell(r.rule())).append(" | ")
+              .append(String.format("%,d", r.rows())).append(" | ")
+              .append(String.join("<br>", r.examples().stream().map(ProfileReport::cell).toList())).append(" |\n");
+        }
       }
     }
     return md.toString();
@@ -55,6 +82,17 @@ public final class ProfileReport {
    *     "min_length", "max_length", "common": [{"value", "rows"}], "patterns": [...]}]}]}
    */
   public static String json(String migration, List<SourceProfiler.TableProfile> tables) {
+    return json(migration, tables, List.of());
+  }
+
+  /**
+   * @param migration the migration's name
+   * @param tables the profiles
+   * @param dryRuns the spec's dry runs
+   * @return as {@link #json(String, List)}, and {@code dry_run: [{"table", "rows", "rejected",
+   *     "on_invalid", "rules": [{"column", "rule", "rows", "examples": []}]}]}
+   */
+  public static String json(String migration, List<SourceProfiler.TableProfile> tables, List<SpecDryRun.Result> dryRuns) {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode().put("migration", migration);
     ArrayNode out = root.putArray("tables");
@@ -68,6 +106,16 @@ public final class ProfileReport {
             .put("max_length", c.maxLength());
         c.common().forEach(v -> cn.withArray("common").addObject().put("value", v.value()).put("rows", v.rows()));
         c.patterns().forEach(v -> cn.withArray("patterns").addObject().put("value", v.value()).put("rows", v.rows()));
+      }
+    }
+    ArrayNode dry = root.putArray("dry_run");
+    for (SpecDryRun.Result d : dryRuns) {
+      ObjectNode dn = dry.addObject().put("table", d.table()).put("rows", d.rows()).put("rejected", d.rejected())
+          .put("on_invalid", d.onInvalid());
+      ArrayNode rules = dn.putArray("rules");
+      for (SpecDryRun.RuleCount r : d.rules()) {
+        ObjectNode rn = rules.addObject().put("column", r.column()).put("rule", r.rule()).put("rows", r.rows());
+        r.examples().forEach(rn.putArray("examples")::add);
       }
     }
     try {
