@@ -21,8 +21,10 @@ import java.util.regex.PatternSyntaxException;
  * @param min the smallest value allowed, or null
  * @param max the largest value allowed, or null
  * @param allowed the only values allowed, or empty for any
+ * @param lookup where the allowed values come from (a CSV file's first column), or null
  */
-public record ColumnCheck(String column, boolean notNull, Pattern regex, String min, String max, Set<String> allowed) {
+public record ColumnCheck(String column, boolean notNull, Pattern regex, String min, String max, Set<String> allowed,
+    String lookup) {
   @JsonCreator
   static ColumnCheck fromYaml(
       @SpecDoc(value = "The source column the rules are about.", required = true, example = "email")
@@ -33,7 +35,11 @@ public record ColumnCheck(String column, boolean notNull, Pattern regex, String 
       @SpecDoc(value = "The smallest value allowed: compared as numbers when both are numbers, otherwise as text (ISO"
           + " dates and timestamps order correctly).", example = "0") @JsonProperty("min") String min,
       @SpecDoc(value = "The largest value allowed, compared as min is.", example = "2030-12-31") @JsonProperty("max") String max,
-      @SpecDoc(value = "The only values allowed.", example = "[active, closed]") @JsonProperty("allowed") List<String> allowed) {
+      @SpecDoc(value = "The only values allowed.", example = "[active, closed]") @JsonProperty("allowed") List<String> allowed,
+      @SpecDoc(value = "A CSV file (header row first) whose first column lists the values allowed: the value must exist"
+          + " there. A relative path is read from the spec file's directory.", example = "programmes.csv")
+      @JsonProperty("lookup") String lookup,
+      @com.fasterxml.jackson.annotation.JacksonInject(MapRule.SPEC_DIR) java.nio.file.Path specDir) {
     if (column == null || column.isBlank()) {
       throw new SpecException("column", "each validate entry needs column: the source column it checks");
     }
@@ -46,11 +52,20 @@ public record ColumnCheck(String column, boolean notNull, Pattern regex, String 
             + e.getDescription() + " near index " + e.getIndex());
       }
     }
-    ColumnCheck c = new ColumnCheck(column, notNull != null && notNull, p, min, max,
-        allowed == null ? Set.of() : Set.copyOf(allowed));
+    java.util.Set<String> values = allowed == null ? new java.util.HashSet<>() : new java.util.HashSet<>(allowed);
+    String origin = null;
+    if (lookup != null) {
+      if (!values.isEmpty()) {
+        throw new SpecException("lookup", "validate for column " + column + " gives both allowed and lookup; give one");
+      }
+      java.nio.file.Path f = specDir == null ? java.nio.file.Path.of(lookup) : specDir.resolve(lookup);
+      values.addAll(io.baton.spec.value.MapOp.readCsv(f).keySet());
+      origin = f.getFileName().toString();
+    }
+    ColumnCheck c = new ColumnCheck(column, notNull != null && notNull, p, min, max, Set.copyOf(values), origin);
     if (c.describe().isEmpty()) {
       throw new SpecException("column", "validate entry for column " + column + " has no rule: give notNull, regex, min,"
-          + " max or allowed");
+          + " max, allowed or lookup");
     }
     if (min != null && max != null && compare(min, max) > 0) {
       throw new SpecException("min", "validate min " + min + " is above max " + max + " for column " + column);
@@ -77,7 +92,7 @@ public record ColumnCheck(String column, boolean notNull, Pattern regex, String 
       return "max " + max;
     }
     if (!allowed.isEmpty() && !allowed.contains(value)) {
-      return "allowed " + allowed.stream().sorted().toList();
+      return lookup != null ? "lookup " + lookup : "allowed " + allowed.stream().sorted().toList();
     }
     return null;
   }
@@ -97,7 +112,9 @@ public record ColumnCheck(String column, boolean notNull, Pattern regex, String 
     if (max != null) {
       rules.add("max " + max);
     }
-    if (!allowed.isEmpty()) {
+    if (lookup != null) {
+      rules.add("lookup " + lookup);
+    } else if (!allowed.isEmpty()) {
       rules.add("allowed " + allowed.stream().sorted().toList());
     }
     return String.join(", ", rules);

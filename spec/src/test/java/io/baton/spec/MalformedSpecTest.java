@@ -96,7 +96,7 @@ class MalformedSpecTest {
                 + " regex: '[a-z' }\n",
             new String[] {"shop.yaml line 5", "tables[0].validate[0].regex", "is not a regular expression"}),
         Arguments.of("validation entry without a rule", "name: shop\n" + tables + "    validate:\n      - { column: email }\n",
-            new String[] {"shop.yaml line 5", "tables[0].validate[0]", "has no rule: give notNull, regex, min, max or allowed"}),
+            new String[] {"shop.yaml line 5", "tables[0].validate[0]", "has no rule: give notNull, regex, min, max, allowed or lookup"}),
         Arguments.of("validation min above max", "name: shop\n" + tables + "    validate:\n      - { column: age, min: 10, max: 2 }\n",
             new String[] {"shop.yaml line 5", "tables[0].validate[0].min", "validate min 10 is above max 2"}),
         Arguments.of("validation of a dropped column", "name: shop\n" + tables + "    columns:\n      email: { drop: true }\n"

@@ -119,4 +119,24 @@ class ValidationTest {
         + " unmapped: reject gives values of up to 6 characters, but the column is character(4); add cast: { to: text }"
         + " (or a longer varchar)");
   }
+
+  @Test
+  void shouldCheckThatAValueExistsInALookupFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("programmes.csv"), "programme,name\n10,Food\n20,Shelter\n");
+    MigrationSpec looked = new SpecLoader().load(java.nio.file.Files.writeString(dir.resolve("l.yaml"), """
+        name: looked
+        tables:
+          - source: public.grants
+            validate:
+              - { column: programme, lookup: programmes.csv }
+        """));
+    RowTransform g = looked.tables().get(0).transform();
+    ChangeEvent ok = new ChangeEvent(ChangeEvent.Op.CREATE, TableName.parse("public.grants"), Rows.of("id", "1"), null,
+        Rows.of("id", "1", "programme", "20"), new Lsn(0x2A), 0, null, 7L);
+    assertThat(g.apply(ok).after()).containsEntry("programme", "20");
+    ChangeEvent unknown = new ChangeEvent(ChangeEvent.Op.CREATE, TableName.parse("public.grants"), Rows.of("id", "2"), null,
+        Rows.of("id", "2", "programme", "30"), new Lsn(0x2B), 0, null, 8L);
+    assertThatThrownBy(() -> g.apply(unknown)).hasMessageContaining("column programme: '30' breaks a validation rule"
+        + " (validate lookup programmes.csv)");
+  }
 }
