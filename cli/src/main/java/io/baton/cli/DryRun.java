@@ -64,9 +64,15 @@ final class DryRun {
             plan.chunks().size(), plan.chunks().get(0).kind().name().toLowerCase().replace('_', ' '));
         out.println("    columns: " + columns(table, m));
         out.println("    topics: " + Topics.source(spec.name(), m.source()) + ", " + Topics.target(spec.name(), m.target()));
-        List<String> lossy = transform.droppedColumns();
-        out.println("    rollback: " + (lossy.isEmpty() ? "every operation can be undone"
-            : "rows written on the target reach the source without " + String.join(", ", lossy) + " (dropped)"));
+        for (var d : m.derive().entrySet()) {
+          out.println("    derived: " + d.getKey() + " = uuid5 of " + String.join(", ", d.getValue().uuid5().from())
+              + " in namespace " + d.getValue().uuid5().namespace());
+        }
+        if (!m.validate().isEmpty()) {
+          out.println("    validate: " + String.join("; ", m.validate().stream().map(v -> v.column() + " " + v.describe())
+              .toList()) + " (a row that breaks one: " + m.onInvalid().name().toLowerCase() + ")");
+        }
+        out.println("    rollback: " + rollback(table, transform));
         out.println("    checks: " + checks(m.checks()));
         if (spec.schema() == SchemaMode.CREATE) {
           ddl.addAll(TargetSchema.createStatements(table, transform));
@@ -85,6 +91,16 @@ final class DryRun {
     return BatonCli.OK;
   }
 
+  private static String rollback(TableInfo table, RowTransform transform) {
+    List<String> parts = new ArrayList<>();
+    if (!transform.droppedColumns().isEmpty()) {
+      parts.add("rows written on the target reach the source without " + String.join(", ", transform.droppedColumns())
+          + " (dropped)");
+    }
+    parts.addAll(transform.reverseRules(table));
+    return parts.isEmpty() ? "every operation can be undone" : String.join("; ", parts);
+  }
+
   private static String columns(TableInfo table, TableMapping m) {
     List<String> parts = new ArrayList<>();
     for (String c : table.columnNames()) {
@@ -92,7 +108,9 @@ final class DryRun {
       if (rule == null) {
         continue;
       }
-      parts.add(rule.drop() ? c + " dropped" : c + " -> " + rule.rename());
+      String ops = rule.ops().isEmpty() ? ""
+          : " (" + String.join(", then ", rule.ops().stream().map(io.baton.spec.value.ValueOp::describe).toList()) + ")";
+      parts.add(rule.drop() ? c + " dropped" : c + (rule.rename() == null ? "" : " -> " + rule.rename()) + ops);
     }
     return parts.isEmpty() ? "all " + table.columns().size() + " as they are"
         : String.join(", ", parts) + "; the other " + (table.columns().size() - parts.size()) + " as they are";

@@ -79,7 +79,7 @@ class PlanIT {
 
     assertThat(run.code()).isEqualTo(BatonCli.ENVIRONMENT);
     assertThat(run.err()).contains("the target does not fit the spec:")
-        .contains("spec tables[0].columns.name: column public.items.name is character varying(20) but the source's name is"
+        .contains("spec tables[0].columns.name: column public.items.name is character varying(20) but the source's name arrives as"
             + " character varying(40), and not every value fits. Fix: ALTER TABLE \"public\".\"items\" ALTER COLUMN \"name\""
             + " TYPE character varying(40)")
         .contains("spec tables[0].columns.price: target table public.items has no column 'price'")

@@ -85,6 +85,16 @@ class ValueOpsIT {
     Files.writeString(work.resolve("regions.csv"), "legacy,iso\n1001,GB-LND\n1002,\"FR-75\"\n");
     Path specFile = Files.writeString(work.resolve("vops.yaml"), SPEC);
     MigrationSpec spec = new SpecLoader().load(specFile);
+    CliRun plan = CliRun.of("run", "--spec", specFile.toString(), "--source", source.toString(), "--target", target.toString(),
+        "--kafka", env.kafka().bootstrapServers(), "--dry-run");
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(plan.out()).contains("registered -> registered_on (cast to date from dd/MM/yyyy)")
+        .contains("name (fill NULL with 'unknown')")
+        .contains("derived: person_uuid = uuid5 of id in namespace 6ba7b811-9dad-11d1-80b4-00c04fd430c8")
+        .contains("validate: region notNull, allowed [FR-75, GB-LND, XX-UNK]; balance min 0; registered min 1990-01-01"
+            + " (a row that breaks one: halt)")
+        .contains("column programme: the target's value goes back as it is")
+        .contains("\"registered_on\" date").contains("\"person_uuid\" uuid NOT NULL UNIQUE");
 
     try (Migration migration = Migration.prepare(spec, source, target, env.kafka().bootstrapServers(), work.resolve("state"),
         Environments.router(env))) {
