@@ -47,6 +47,16 @@ public final class RowRejected extends BatonException {
         + " breaks a validation rule", null);
   }
 
+  /**
+   * @param table the source table
+   * @param plugin the row plugin's name
+   * @param cause what it said
+   * @return the rejection, on the whole row (column {@code (row)})
+   */
+  public static RowRejected byPlugin(TableName table, String plugin, RejectedValue cause) {
+    return new RowRejected(table, "(row)", "plugin " + plugin, cause.getMessage(), cause);
+  }
+
   private static String abbreviate(String v) {
     return v.length() <= 80 ? v : v.substring(0, 77) + "...";
   }

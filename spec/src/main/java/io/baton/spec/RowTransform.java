@@ -53,7 +53,35 @@ public final class RowTransform {
    *     the target should hold: values change, or rules may set rows aside
    */
   public boolean needsRowByRow() {
-    return changesValues() || !mapping.validate().isEmpty() || !mapping.derive().isEmpty();
+    return changesValues() || !mapping.validate().isEmpty() || !mapping.derive().isEmpty() || mapping.plugin() != null;
+  }
+
+  /**
+   * Runs the table's row plugin on the kept columns of a row.
+   *
+   * @param row a row by this transform's source names; not changed
+   * @return a copy with the plugin's changes, or {@code row} itself when there is no plugin
+   * @throws RowRejected when the plugin rejects the row
+   */
+  private Map<String, String> plugged(Map<String, String> row) {
+    PluginRule rule = mapping.plugin();
+    if (rule == null || row == null) {
+      return row;
+    }
+    Map<String, String> kept = new LinkedHashMap<>();
+    row.forEach((c, v) -> {
+      if (targetColumn(c).isPresent()) {
+        kept.put(c, v);
+      }
+    });
+    try {
+      rule.plugin().apply(mapping.source(), kept);
+    } catch (RejectedValue e) {
+      throw RowRejected.byPlugin(mapping.source(), rule.plugin().name(), e);
+    }
+    Map<String, String> out = new LinkedHashMap<>(row);
+    out.putAll(kept);
+    return out;
   }
 
   /** @return the target columns computed from source columns, in spec order; they follow the kept columns */
@@ -85,6 +113,20 @@ public final class RowTransform {
 
   private static String uuid5(DeriveRule rule, List<String> values) {
     return io.baton.spec.value.Uuid5.of(rule.uuid5().namespace(), io.baton.spec.value.Uuid5.name(values)).toString();
+  }
+
+  /** Runs the row plugin on an array row: names and values in the same order; a new array. */
+  private String[] plugged(String[] names, String[] values) {
+    Map<String, String> row = new LinkedHashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      row.put(names[i], values[i]);
+    }
+    Map<String, String> changed = plugged(row);
+    String[] out = new String[values.length];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = changed.get(names[i]);
+    }
+    return out;
   }
 
   /** @return the validation rules every row's after image must pass */
@@ -294,7 +336,8 @@ public final class RowTransform {
      *     must be decoded and transformed with {@link #apply(String[])}. A new array.
      */
     public int[] projection() {
-      return changesValues || validates || !derived.isEmpty() ? null : sourceIndex.clone();
+      return changesValues || validates || !derived.isEmpty() || transform.mapping.plugin() != null ? null
+          : sourceIndex.clone();
     }
 
     /**
@@ -304,8 +347,16 @@ public final class RowTransform {
      */
     public String[] apply(String[] sourceValues) {
       String[] out = new String[sourceIndex.length + derived.size()];
+      PluginRule plugin = transform.mapping.plugin();
+      String[] in = new String[sourceIndex.length];
+      for (int i = 0; i < in.length; i++) {
+        in[i] = sourceValues[sourceIndex[i]];
+      }
+      if (plugin != null && !plugin.afterOperations()) {
+        in = transform.plugged(sourceNames, in);
+      }
       for (int i = 0; i < sourceIndex.length; i++) {
-        String v = sourceValues[sourceIndex[i]];
+        String v = in[i];
         out[i] = changesValues && !ops.get(i).isEmpty() ? applyOps(table, sourceNames[i], ops.get(i), v) : v;
         if (validates) {
           transform.validate(sourceNames[i], out[i]);
@@ -319,6 +370,10 @@ public final class RowTransform {
         }
         out[sourceIndex.length + d] = uuid5(derived.get(d), values);
       }
+      if (plugin != null && plugin.afterOperations()) {
+        String[] names = targetColumns.toArray(new String[0]);
+        out = transform.plugged(names, out);
+      }
       return out;
     }
   }
@@ -330,15 +385,30 @@ public final class RowTransform {
    * @return the same change against {@link #targetTable()}
    */
   public ChangeEvent apply(ChangeEvent event) {
-    if (event.after() != null && !mapping.validate().isEmpty()) {
-      for (ColumnCheck c : mapping.validate()) {
-        if (event.after().containsKey(c.column())) {
-          validate(c.column(), applyValue(c.column(), event.after().get(c.column())));
+    boolean pluginFirst = mapping.plugin() != null && !mapping.plugin().afterOperations();
+    Map<String, String> after = pluginFirst && event.op() != ChangeEvent.Op.MARKER ? plugged(event.after()) : event.after();
+    if (pluginFirst && after != null && event.key() != null) {
+      for (Map.Entry<String, String> k : event.key().entrySet()) {
+        if (after.containsKey(k.getKey()) && !java.util.Objects.equals(after.get(k.getKey()), k.getValue())) {
+          throw RowRejected.byPlugin(mapping.source(), mapping.plugin().plugin().name(),
+              new RejectedValue(after.get(k.getKey()), "the plugin changed key column " + k.getKey() + " (was '"
+                  + k.getValue() + "')"));
         }
       }
     }
+    if (after != null && !mapping.validate().isEmpty()) {
+      for (ColumnCheck c : mapping.validate()) {
+        if (after.containsKey(c.column())) {
+          validate(c.column(), applyValue(c.column(), after.get(c.column())));
+        }
+      }
+    }
+    Map<String, String> out = apply(after);
+    if (mapping.plugin() != null && mapping.plugin().afterOperations() && event.op() != ChangeEvent.Op.MARKER) {
+      out = plugged(out);
+    }
     return new ChangeEvent(event.op(), mapping.target(), columnsOf(event.key()), columnsOf(before(event)),
-        apply(event.after()), event.lsn(), event.commitTimeMs(), event.lastCommitLsn(), event.txId());
+        out, event.lsn(), event.commitTimeMs(), event.lastCommitLsn(), event.txId());
   }
 
   /**
@@ -411,7 +481,11 @@ public final class RowTransform {
         rules.put(targetName, new ColumnRule(rule.rename() == null ? null : col, false, back, null));
       }
     });
-    return new TableMapping(mapping.target(), mapping.source(), rules);
+    PluginRule plugin = mapping.plugin();
+    PluginRule back = plugin == null || plugin.keepOnReverse() ? null
+        : new PluginRule(plugin.plugin().inverse(), false, true);
+    return new TableMapping(mapping.target(), mapping.source(), rules, TableChecks.NONE, List.of(),
+        TableMapping.OnInvalid.HALT, Map.of(), back);
   }
 
   /**
@@ -422,6 +496,11 @@ public final class RowTransform {
    */
   public List<String> lossyColumns(TableInfo source) {
     List<String> out = new ArrayList<>();
+    PluginRule plugin = mapping.plugin();
+    if (plugin != null && !plugin.keepOnReverse() && plugin.plugin().inverse() == null) {
+      out.add("plugin " + plugin.plugin().name() + " cannot be undone (it has no inverse; plugin.reverse: keep accepts"
+          + " the target's rows as they are)");
+    }
     mapping.columns().forEach((col, rule) -> {
       if (!rule.ops().isEmpty() && rule.reverse() == null) {
         String type = sourceType(source, col);
@@ -445,6 +524,10 @@ public final class RowTransform {
    */
   public List<String> reverseRules(TableInfo source) {
     List<String> out = new ArrayList<>();
+    if (mapping.plugin() != null) {
+      out.add("plugin " + mapping.plugin().plugin().name() + ": " + (mapping.plugin().keepOnReverse()
+          ? "the target's rows go back as they are" : "undone by its inverse"));
+    }
     mapping.columns().forEach((col, rule) -> {
       if (rule.reverse() != null) {
         out.add("column " + col + ": " + (rule.reverse().keep() ? "the target's value goes back as it is"

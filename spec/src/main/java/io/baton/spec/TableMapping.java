@@ -17,9 +17,10 @@ import java.util.Map;
  * @param validate the validation rules every row must pass before it is applied, by column
  * @param onInvalid what happens to a row that a rule or a value operation rejects
  * @param derive target columns computed from source columns, by target column name
+ * @param plugin a custom row transform, or null
  */
 public record TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns, TableChecks checks,
-    List<ColumnCheck> validate, OnInvalid onInvalid, Map<String, DeriveRule> derive) {
+    List<ColumnCheck> validate, OnInvalid onInvalid, Map<String, DeriveRule> derive, PluginRule plugin) {
   /** What happens to a row that the spec rejects (spec key {@code tables[].onInvalid}). */
   public enum OnInvalid {
     /** The pipeline stops at the row; nothing after it is applied until an operator acts. */
@@ -46,18 +47,20 @@ public record TableMapping(TableName source, TableName target, Map<String, Colum
           + " quarantine topic and the table baton.quarantine on the target, with the rule, the reason, the key and"
           + " the LSN, and goes on.", defaultValue = "halt") @JsonProperty("onInvalid") OnInvalid onInvalid,
       @SpecDoc("Target columns computed from source columns, by target column name; added after the source's columns.")
-      @JsonProperty("derive") Map<String, DeriveRule> derive) {
+      @JsonProperty("derive") Map<String, DeriveRule> derive,
+      @SpecDoc("A custom row transform (Java, found on the classpath), run before the columns' operations in every path.")
+      @JsonProperty("plugin") PluginRule plugin) {
     if (source == null || source.isBlank()) {
       throw new SpecException("source", "source must name a table, for example public.orders");
     }
     TableName src = TableName.parse(source);
     return new TableMapping(src, target == null ? src : TableName.parse(target), columns, checks, validate,
-        onInvalid == null ? OnInvalid.HALT : onInvalid, derive);
+        onInvalid == null ? OnInvalid.HALT : onInvalid, derive, plugin);
   }
 
   /** A mapping without declared checks. */
   public TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns) {
-    this(source, target, columns, TableChecks.NONE, List.of(), OnInvalid.HALT, Map.of());
+    this(source, target, columns, TableChecks.NONE, List.of(), OnInvalid.HALT, Map.of(), null);
   }
 
   public TableMapping {
