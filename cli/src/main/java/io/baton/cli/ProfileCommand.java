@@ -41,7 +41,7 @@ final class ProfileCommand {
     try (Connection c = source.connect()) {
       for (var t : ReconcileCommand.tables(source, spec).entrySet()) {
         profiles.add(SourceProfiler.profile(c, t.getKey(), sampleRows));
-        if (t.getValue().changesValues() || !t.getValue().checksPerRow().isEmpty()) {
+        if (t.getValue().needsRowByRow()) {
           dryRuns.add(SpecDryRun.run(c, t.getKey(), t.getValue(), DRY_RUN_EXAMPLES));
         }
       }

@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A dry run of the spec's gate over a whole source table: every row read once, every value
- * operation and validation rule tried on it on its own (a row that breaks two rules counts under
- * both), nothing written anywhere. What {@code baton profile} reports before a migration starts.
+ * A dry run of the spec's gate over a whole source table: every row read once, through the table's
+ * row plugin, then every value operation and validation rule tried on it on its own (a row that
+ * breaks two rules counts under both; one the plugin rejects counts under the plugin alone),
+ * nothing written anywhere. What {@code baton profile} reports before a migration starts.
  */
 public final class SpecDryRun {
   private SpecDryRun() {}
@@ -97,8 +98,15 @@ public final class SpecDryRun {
   }
 
   /** @return each rule the row breaks: column, rule, reason */
-  private static List<String[]> broken(RowTransform transform, Map<String, String> row) {
+  private static List<String[]> broken(RowTransform transform, Map<String, String> source) {
     List<String[]> out = new ArrayList<>();
+    Map<String, String> row;
+    try {
+      row = transform.beforeOperations(source);
+    } catch (RowRejected r) {
+      out.add(new String[] {r.column(), r.rule(), r.reason()});
+      return out;
+    }
     Map<String, String> converted = new LinkedHashMap<>();
     for (String column : transform.changedColumns()) {
       try {

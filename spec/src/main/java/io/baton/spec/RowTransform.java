@@ -63,7 +63,7 @@ public final class RowTransform {
    * @return a copy with the plugin's changes, or {@code row} itself when there is no plugin
    * @throws RowRejected when the plugin rejects the row
    */
-  private Map<String, String> plugged(Map<String, String> row) {
+  Map<String, String> plugged(Map<String, String> row) {
     PluginRule rule = mapping.plugin();
     if (rule == null || row == null) {
       return row;
@@ -113,6 +113,15 @@ public final class RowTransform {
 
   private static String uuid5(DeriveRule rule, List<String> values) {
     return io.baton.spec.value.Uuid5.of(rule.uuid5().namespace(), io.baton.spec.value.Uuid5.name(values)).toString();
+  }
+
+  /**
+   * @param row a source row, by source names; not changed
+   * @return the row after the table's plugin, or the row itself without one; the plugin's rejection
+   *     as a {@link RowRejected}
+   */
+  public Map<String, String> beforeOperations(Map<String, String> row) {
+    return mapping.plugin() != null && !mapping.plugin().afterOperations() ? plugged(row) : row;
   }
 
   /** Runs the row plugin on an array row: names and values in the same order; a new array. */
