@@ -128,10 +128,7 @@ final class DeclaredChecks {
     RowDiff.Side targetSide = kept.targetSide(null, table, transform);
     List<String> key = table.primaryKey();
     double percent = samplePercent(s, table.name(), rows);
-    StringBuilder sql = new StringBuilder("SELECT ");
-    for (int i = 0; i < kept.source().size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append(Sql.ident(kept.source().get(i))).append("::text");
-    }
+    StringBuilder sql = new StringBuilder("SELECT ").append(RowSummary.textColumns(kept.source()));
     for (String k : key) {
       sql.append(", ").append(Sql.ident(k)).append("::text");
     }

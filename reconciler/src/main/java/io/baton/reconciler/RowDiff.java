@@ -254,10 +254,7 @@ final class RowDiff {
 
   /** @return one row with this hash, column (by the names given, in order) to text value */
   private static Map<String, String> rowByHash(Connection c, Side side, List<String> names, long hash) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT ");
-    for (int i = 0; i < side.columns().size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append(Sql.ident(side.columns().get(i))).append("::text");
-    }
+    StringBuilder sql = new StringBuilder("SELECT ").append(RowSummary.textColumns(side.columns()));
     sql.append(" FROM ").append(side.table().quoted()).append(" WHERE ").append(side.where()).append(" AND ")
         .append(RowChecksum.sqlRowHash(side.columns())).append(" = ? LIMIT 1");
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -350,10 +347,7 @@ final class RowDiff {
    *     serves); null when there is no such row
    */
   static String[] row(Connection c, Side side, Map<String, String> key) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT ");
-    for (int i = 0; i < side.columns().size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append(Sql.ident(side.columns().get(i))).append("::text");
-    }
+    StringBuilder sql = new StringBuilder("SELECT ").append(RowSummary.textColumns(side.columns()));
     sql.append(" FROM ").append(side.table().quoted()).append(" WHERE ");
     for (int i = 0; i < side.key().size(); i++) {
       sql.append(i == 0 ? "" : " AND ").append(Sql.ident(side.key().get(i))).append(" = ?");

@@ -120,8 +120,8 @@ public final class SpecDryRun {
       String value = converted.containsKey(c.column()) ? converted.get(c.column()) : row.get(c.column());
       String violation = opsFailed ? null : c.violation(value);
       if (violation != null) {
-        out.add(new String[] {c.column(), "validate " + violation, (value == null ? "NULL" : "'" + value + "'")
-            + " breaks a validation rule"});
+        RowRejected r = RowRejected.invalid(transform.sourceTable(), c.column(), violation, value);
+        out.add(new String[] {c.column(), r.rule(), r.reason()});
       }
     }
     return out;

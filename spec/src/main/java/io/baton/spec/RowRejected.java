@@ -43,8 +43,8 @@ public final class RowRejected extends BatonException {
    * @return the rejection
    */
   public static RowRejected invalid(TableName table, String column, String rule, String value) {
-    return new RowRejected(table, column, "validate " + rule, (value == null ? "NULL" : "'" + abbreviate(value) + "'")
-        + " breaks a validation rule", null);
+    return new RowRejected(table, column, "validate " + rule, RejectedValue.quoted(value) + " breaks a validation rule",
+        null);
   }
 
   /**
@@ -55,10 +55,6 @@ public final class RowRejected extends BatonException {
    */
   public static RowRejected byPlugin(TableName table, String plugin, RejectedValue cause) {
     return new RowRejected(table, "(row)", "plugin " + plugin, cause.getMessage(), cause);
-  }
-
-  private static String abbreviate(String v) {
-    return v.length() <= 80 ? v : v.substring(0, 77) + "...";
   }
 
   /** @return the source table */

@@ -13,7 +13,7 @@ public class RejectedValue extends RuntimeException {
    * @param reason why, naming the rule: {@code not a date in format dd/MM/yyyy}
    */
   public RejectedValue(String value, String reason) {
-    super((value == null ? "NULL" : "'" + abbreviate(value) + "'") + ": " + reason);
+    super(quoted(value) + ": " + reason);
     this.value = value;
   }
 
@@ -22,7 +22,11 @@ public class RejectedValue extends RuntimeException {
     return value;
   }
 
-  private static String abbreviate(String v) {
-    return v.length() <= 80 ? v : v.substring(0, 77) + "...";
+  /**
+   * @param value a value, or null for NULL
+   * @return it as messages show it: {@code NULL}, or quoted and cut to 80 characters
+   */
+  public static String quoted(String value) {
+    return value == null ? "NULL" : "'" + (value.length() <= 80 ? value : value.substring(0, 77) + "...") + "'";
   }
 }
