@@ -53,7 +53,7 @@ final class BenchMigration {
     this.target = target;
     try (Connection s = source.connect(); Connection t = target.connect()) {
       Map<TableName, TableInfo> infos = SourceCheck.check(s, spec);
-      spec.tables().forEach(m -> tables.put(infos.get(m.source()), m.transform()));
+      spec.tables().forEach(m -> tables.put(infos.get(m.source()), m.transform(infos.get(m.source()))));
       StateSchema.ensure(t);
       TargetSchema.create(t, tables, false, UserTypes.usedBy(s, tables.keySet()));
       ReplicationSlots.createPublication(s, spec.publicationName(), tables.keySet().stream().map(TableInfo::name).toList());

@@ -123,7 +123,11 @@ final class ChunkCopier {
               String[] decoded = CopyText.decode(line, sourceColumns.size());
               List<String> row;
               try {
-                row = Arrays.asList(compiled.apply(decoded));
+                String[] transformed = compiled.apply(decoded);
+                if (transformed == null) {
+                  continue; // the table's filter leaves the row out
+                }
+                row = Arrays.asList(transformed);
               } catch (io.baton.spec.RowRejected r) {
                 if (transform.onInvalid() != io.baton.spec.TableMapping.OnInvalid.QUARANTINE) {
                   throw new BatonException("halted at the row with key " + keyOf(table, sourceColumns, decoded) + ": "

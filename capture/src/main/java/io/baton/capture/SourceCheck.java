@@ -4,6 +4,7 @@ import io.baton.BatonException;
 import io.baton.pg.Catalog;
 import io.baton.pg.PgErrors;
 import io.baton.pg.TableInfo;
+import io.baton.spec.ColumnCheck;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.TableMapping;
 import java.sql.Connection;
@@ -66,9 +67,10 @@ public final class SourceCheck {
         }
       }
       for (var d : m.derive().entrySet()) {
-        for (String from : d.getValue().uuid5().from()) {
+        String key = d.getValue().uuid5() != null ? ".uuid5.from" : ".cel";
+        for (String from : d.getValue().from()) {
           if (info.column(from).isEmpty()) {
-            problems.add(where + ".derive." + d.getKey() + ".uuid5.from: table " + m.source() + " has no column '" + from
+            problems.add(where + ".derive." + d.getKey() + key + ": table " + m.source() + " has no column '" + from
                 + "' (columns: " + String.join(", ", info.columnNames()) + ")");
           }
         }
@@ -77,10 +79,27 @@ public final class SourceCheck {
         }
       }
       for (int c = 0; c < m.validate().size(); c++) {
-        String col = m.validate().get(c).column();
-        if (info.column(col).isEmpty()) {
-          problems.add(where + ".validate[" + c + "].column: table " + m.source() + " has no column '" + col
-              + "' (columns: " + String.join(", ", info.columnNames()) + ")");
+        ColumnCheck check = m.validate().get(c);
+        List<String> read = new ArrayList<>();
+        if (check.column() != null) {
+          read.add(check.column());
+        }
+        if (check.cel() != null) {
+          read.addAll(check.cel().columns());
+        }
+        for (String col : read) {
+          if (info.column(col).isEmpty()) {
+            problems.add(where + ".validate[" + c + "]" + (col.equals(check.column()) ? ".column" : ".cel") + ": table "
+                + m.source() + " has no column '" + col + "' (columns: " + String.join(", ", info.columnNames()) + ")");
+          }
+        }
+      }
+      if (m.filter() != null) {
+        for (String col : m.filter().columns()) {
+          if (info.column(col).isEmpty()) {
+            problems.add(where + ".filter: table " + m.source() + " has no column '" + col + "' (columns: "
+                + String.join(", ", info.columnNames()) + ")");
+          }
         }
       }
       for (String key : info.primaryKey()) {
@@ -102,8 +121,8 @@ public final class SourceCheck {
         }
       }
       if (!info.hasPrimaryKey() && m.transform().needsRowByRow()) {
-        problems.add(where + ": table " + m.source() + " has no primary key, and the spec changes its values or validates"
-            + " its rows; value operations and validation rules need a primary key (rows without one are matched by"
+        problems.add(where + ": table " + m.source() + " has no primary key, and the spec changes its values, validates"
+            + " or filters its rows; value operations, validation rules and filters need a primary key (rows without one are matched by"
             + " their whole values). Fix: add a primary key");
       }
       if (!info.hasPrimaryKey() && info.replicaIdentity() != 'f') {

@@ -64,12 +64,14 @@ final class DryRun {
             plan.chunks().size(), plan.chunks().get(0).kind().name().toLowerCase().replace('_', ' '));
         out.println("    columns: " + columns(table, m));
         out.println("    topics: " + Topics.source(spec.name(), m.source()) + ", " + Topics.target(spec.name(), m.target()));
+        if (m.filter() != null) {
+          out.println("    filter: rows where " + m.filter() + " (an update that takes a row out deletes it on the target)");
+        }
         for (var d : m.derive().entrySet()) {
-          out.println("    derived: " + d.getKey() + " = uuid5 of " + String.join(", ", d.getValue().uuid5().from())
-              + " in namespace " + d.getValue().uuid5().namespace());
+          out.println("    derived: " + d.getKey() + " = " + d.getValue().describe());
         }
         if (!m.validate().isEmpty()) {
-          out.println("    validate: " + String.join("; ", m.validate().stream().map(v -> v.column() + " " + v.describe())
+          out.println("    validate: " + String.join("; ", m.validate().stream().map(v -> v.subject() + " " + v.describe())
               .toList()) + " (a row that breaks one: " + m.onInvalid().name().toLowerCase() + ")");
         }
         out.println("    rollback: " + rollback(table, transform));

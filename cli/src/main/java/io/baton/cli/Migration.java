@@ -137,7 +137,7 @@ final class Migration implements AutoCloseable {
     }
     Map<TableInfo, RowTransform> forward = new LinkedHashMap<>();
     for (var m : spec.tables()) {
-      forward.put(tables.get(m.source()), m.transform());
+      forward.put(tables.get(m.source()), m.transform(tables.get(m.source())));
     }
     if (spec.schema() == SchemaMode.EXISTING) {
       List<String> problems;

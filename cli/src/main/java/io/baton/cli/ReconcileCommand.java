@@ -125,7 +125,7 @@ final class ReconcileCommand {
     try (Connection c = source.connect()) {
       Map<TableName, TableInfo> infos = SourceCheck.check(c, spec);
       Map<TableInfo, RowTransform> out = new LinkedHashMap<>();
-      spec.tables().forEach(m -> out.put(infos.get(m.source()), m.transform()));
+      spec.tables().forEach(m -> out.put(infos.get(m.source()), m.transform(infos.get(m.source()))));
       return out;
     } catch (SQLException e) {
       throw PgErrors.classify("reading the source catalog of " + source, e);

@@ -128,7 +128,7 @@ final class DeclaredChecks {
     RowDiff.Side targetSide = kept.targetSide(null, table, transform);
     List<String> key = table.primaryKey();
     double percent = samplePercent(s, table.name(), rows);
-    StringBuilder sql = new StringBuilder("SELECT ").append(RowSummary.textColumns(kept.source()));
+    StringBuilder sql = new StringBuilder("SELECT ").append(RowSummary.textColumns(kept.read()));
     for (String k : key) {
       sql.append(", ").append(Sql.ident(k)).append("::text");
     }
@@ -138,13 +138,13 @@ final class DeclaredChecks {
     long differing = 0;
     List<String> details = new ArrayList<>();
     try (Statement st = s.createStatement(); ResultSet rs = st.executeQuery(sql.toString())) {
-      int n = kept.source().size();
+      int n = kept.read().size();
       while (rs.next()) {
         String[] raw = new String[n];
         for (int i = 0; i < n; i++) {
           raw[i] = rs.getString(i + 1);
         }
-        String[] expected = RowSummary.accepted(transform, kept.source(), raw);
+        String[] expected = RowSummary.accepted(transform, kept.read(), raw);
         if (expected == null) {
           continue;
         }
@@ -158,10 +158,10 @@ final class DeclaredChecks {
         if (tv == null) {
           columns.add("missing in target");
         }
-        for (int i = 0; tv != null && i < n; i++) {
+        for (int i = 0; tv != null && i < tv.length; i++) {
           String sv = expected[i];
           if (!Objects.equals(sv, tv[i])) {
-            columns.add(kept.source().get(i) + " " + quote(sv) + " on the source, " + quote(tv[i]) + " on the target");
+            columns.add(kept.reportedName(i) + " " + quote(sv) + " on the source, " + quote(tv[i]) + " on the target");
           }
         }
         if (!columns.isEmpty()) {

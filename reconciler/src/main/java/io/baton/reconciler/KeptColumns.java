@@ -15,8 +15,11 @@ import java.util.List;
  * @param transform the table's transform when it changes values or has validation rules (the
  *     source side is then hashed here, after the transform, leaving out the rows the spec sets
  *     aside), else null (both sides are hashed inside their databases)
+ * @param read the source columns read to compute the target's rows: every column of the table when
+ *     there is a transform (a filter or a CEL expression may read a column the spec drops), else
+ *     {@code source}
  */
-record KeptColumns(List<String> source, List<String> target, RowTransform transform) {
+record KeptColumns(List<String> source, List<String> target, RowTransform transform, List<String> read) {
   static KeptColumns of(TableInfo table, RowTransform transform) {
     List<String> source = new ArrayList<>();
     List<String> target = new ArrayList<>();
@@ -27,7 +30,18 @@ record KeptColumns(List<String> source, List<String> target, RowTransform transf
       });
     }
     target.addAll(transform.derivedColumns());
-    return new KeptColumns(List.copyOf(source), List.copyOf(target), transform.needsRowByRow() ? transform : null);
+    boolean rowByRow = transform.needsRowByRow();
+    return new KeptColumns(List.copyOf(source), List.copyOf(target), rowByRow ? transform : null,
+        rowByRow ? table.columnNames() : List.copyOf(source));
+  }
+
+  /**
+   * @param i a position in a transformed row (the order of {@link #target})
+   * @return the name a difference at that position is reported under: the source's name of a kept
+   *     column, the target's name of a derived one
+   */
+  String reportedName(int i) {
+    return i < source.size() ? source.get(i) : target.get(i);
   }
 
   RowDiff.Side sourceSide(Database db, TableInfo table) {
@@ -40,7 +54,7 @@ record KeptColumns(List<String> source, List<String> target, RowTransform transf
 
   /** @param where a condition on the source table's rows, by source names */
   RowDiff.Side sourceSide(Database db, TableInfo table, String where) {
-    return new RowDiff.Side(db, table.name(), table.primaryKey(), source, where, transform);
+    return new RowDiff.Side(db, table.name(), table.primaryKey(), read, where, transform);
   }
 
   /** @param where a condition on the target table's rows, by target names */
@@ -57,6 +71,6 @@ record KeptColumns(List<String> source, List<String> target, RowTransform transf
    */
   RowSummary sourceSummary(java.sql.Connection c, io.baton.pg.TableName table, String where) throws java.sql.SQLException {
     return transform == null ? RowSummary.read(c, table, source, where)
-        : RowSummary.readTransformed(c, table, source, transform, where);
+        : RowSummary.readTransformed(c, table, read, transform, where);
   }
 }

@@ -48,7 +48,11 @@ public final class ProfileReport {
     }
     for (SpecDryRun.Result d : dryRuns) {
       md.append("\n## ").append(d.table()).append("\n\n");
-      md.append(String.format("%,d rows read; %,d (%s) break at least one rule, and would %s.%n", d.rows(), d.rejected(),
+      md.append(String.format("%,d rows read; ", d.rows()));
+      if (d.filtered() > 0) {
+        md.append(String.format("%,d (%s) left out by the filter; ", d.filtered(), percent(d.filtered(), d.rows())));
+      }
+      md.append(String.format("%,d (%s) break at least one rule, and would %s.%n", d.rejected(),
           percent(d.rejected(), d.rows()), d.onInvalid().equals("quarantine") ? "be quarantined" : "halt the migration"));
       if (!d.rules().isEmpty()) {
         md.append("\n| column | rule | rows | examples |\n| --- | --- | ---: | --- |\n");
@@ -110,7 +114,8 @@ public final class ProfileReport {
     }
     ArrayNode dry = root.putArray("dry_run");
     for (SpecDryRun.Result d : dryRuns) {
-      ObjectNode dn = dry.addObject().put("table", d.table()).put("rows", d.rows()).put("rejected", d.rejected())
+      ObjectNode dn = dry.addObject().put("table", d.table()).put("rows", d.rows()).put("filtered", d.filtered())
+          .put("rejected", d.rejected())
           .put("on_invalid", d.onInvalid());
       ArrayNode rules = dn.putArray("rules");
       for (SpecDryRun.RuleCount r : d.rules()) {

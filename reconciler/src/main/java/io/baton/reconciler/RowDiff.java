@@ -324,10 +324,14 @@ final class RowDiff {
     String[] sv = orGone(raw == null ? null : source.transformed(raw), source);
     String[] tv = orGone(row(t, target, key), target);
     List<RowDifference.ColumnDifference> columns = new ArrayList<>();
-    for (int i = 0; i < source.columns().size(); i++) {
+    // kept columns are named as the source names them, derived ones as the target does
+    List<String> kept = source.transform() == null ? source.columns()
+        : source.columns().stream().filter(c -> source.transform().targetColumn(c).isPresent()).toList();
+    for (int i = 0; i < target.columns().size(); i++) {
       if (!java.util.Objects.equals(sv[i], tv[i])) {
         int from = firstDifference(sv[i], tv[i]);
-        columns.add(new RowDifference.ColumnDifference(source.columns().get(i), cut(sv[i], from), cut(tv[i], from)));
+        String name = i < kept.size() ? kept.get(i) : target.columns().get(i);
+        columns.add(new RowDifference.ColumnDifference(name, cut(sv[i], from), cut(tv[i], from)));
       }
     }
     return new RowDifference(kind, key, columns);

@@ -16,9 +16,10 @@ import java.util.Map;
 
 /**
  * A dry run of the spec's gate over a whole source table: every row read once, through the table's
- * row plugin, then every value operation and validation rule tried on it on its own (a row that
- * breaks two rules counts under both; one the plugin rejects counts under the plugin alone),
- * nothing written anywhere. What {@code baton profile} reports before a migration starts.
+ * filter (rows it leaves out are counted and go no further), its row plugin, then every value
+ * operation, validation rule and CEL derived column tried on it on its own (a row that breaks two
+ * rules counts under both; one the plugin rejects counts under the plugin alone), nothing written
+ * anywhere. What {@code baton profile} reports before a migration starts.
  */
 public final class SpecDryRun {
   private SpecDryRun() {}
@@ -38,11 +39,12 @@ public final class SpecDryRun {
    *
    * @param table the source table
    * @param rows rows read
+   * @param filtered rows the table's filter leaves out (not migrated, not rejected)
    * @param rejected rows that break at least one rule (quarantined or halting, as the table says)
    * @param onInvalid what the table does with them: halt or quarantine
    * @param rules the rules broken, in the order first met
    */
-  public record Result(String table, long rows, long rejected, String onInvalid, List<RuleCount> rules) {}
+  public record Result(String table, long rows, long filtered, long rejected, String onInvalid, List<RuleCount> rules) {}
 
   /**
    * @param conn a source connection; used in one read-only transaction, rolled back at the end
@@ -58,6 +60,7 @@ public final class SpecDryRun {
     Map<String, List<String>> samples = new LinkedHashMap<>();
     long rows = 0;
     long rejected = 0;
+    long filtered = 0;
     try {
       conn.setAutoCommit(false);
       conn.setReadOnly(true);
@@ -70,7 +73,16 @@ public final class SpecDryRun {
             for (int i = 0; i < columns.size(); i++) {
               row.put(columns.get(i), rs.getString(i + 1));
             }
-            List<String[]> broken = broken(transform, row);
+            List<String[]> broken;
+            try {
+              if (!transform.inScope(row)) {
+                filtered++;
+                continue;
+              }
+              broken = broken(transform, row);
+            } catch (RowRejected r) {
+              broken = List.<String[]>of(new String[] {r.column(), r.rule(), r.reason()});
+            }
             if (!broken.isEmpty()) {
               rejected++;
             }
@@ -94,7 +106,7 @@ public final class SpecDryRun {
       String[] parts = id.split("\u0000", 2);
       rules.add(new RuleCount(parts[0], parts[1], n[0], List.copyOf(samples.get(id))));
     });
-    return new Result(table.name().toString(), rows, rejected, transform.onInvalid().name().toLowerCase(), rules);
+    return new Result(table.name().toString(), rows, filtered, rejected, transform.onInvalid().name().toLowerCase(), rules);
   }
 
   /** @return each rule the row breaks: column, rule, reason */
@@ -116,12 +128,22 @@ public final class SpecDryRun {
       }
     }
     for (ColumnCheck c : transform.checksPerRow()) {
+      if (c.column() == null) {
+        continue;
+      }
       boolean opsFailed = transform.changedColumns().contains(c.column()) && !converted.containsKey(c.column());
       String value = converted.containsKey(c.column()) ? converted.get(c.column()) : row.get(c.column());
       String violation = opsFailed ? null : c.violation(value);
       if (violation != null) {
         RowRejected r = RowRejected.invalid(transform.sourceTable(), c.column(), violation, value);
         out.add(new String[] {c.column(), r.rule(), r.reason()});
+      }
+    }
+    if (out.isEmpty()) {
+      Map<String, String> afterOps = new LinkedHashMap<>(row);
+      afterOps.putAll(converted);
+      for (RowRejected r : transform.celRejections(afterOps)) {
+        out.add(new String[] {r.column(), r.rule(), r.reason()});
       }
     }
     return out;

@@ -39,13 +39,15 @@ public record ValidationReport(String migration, long generatedAtMs, List<TableR
    * One table's part of the report.
    *
    * @param comparison the reconciler's comparison of spec(source) with the target, with the
-   *     declared checks
-   * @param quarantinedRows source rows the validation gate put in quarantine instead of the target
-   * @param filteredRows source rows the spec's row filters leave out of the target
+   *     declared checks (its source rows are the rows the spec accepts)
+   * @param sourceRows every row of the source table
+   * @param quarantinedRows source rows the validation gate sets aside instead of writing them to the
+   *     target
+   * @param filteredRows source rows the spec's row filter leaves out of the target
    * @param foreignKeys the referential checks of the target table's foreign keys
    * @param live the live verifier's last pass over the table, or null when it never ran
    */
-  public record TableReport(TableComparison comparison, long quarantinedRows, long filteredRows,
+  public record TableReport(TableComparison comparison, long sourceRows, long quarantinedRows, long filteredRows,
       List<ReferentialCheck.ForeignKey> foreignKeys, VerifyResults.TableResult live) {
     public TableReport {
       foreignKeys = List.copyOf(foreignKeys);
@@ -58,7 +60,7 @@ public record ValidationReport(String migration, long generatedAtMs, List<TableR
 
     /** @return how many fewer rows the target has than the source (negative when it has more) */
     public long actualVariance() {
-      return comparison.sourceRows() - comparison.targetRows();
+      return sourceRows - comparison.targetRows();
     }
 
     /** @return rows of the target table whose foreign key has no parent, all keys together */
@@ -93,7 +95,7 @@ public record ValidationReport(String migration, long generatedAtMs, List<TableR
       TableComparison c = t.comparison();
       long passedChecks = c.checks().stream().filter(CheckResult::passed).count();
       md.append(String.format("| %s → %s | %,d | %,d | %,d | %,d | %s | %,d | %s | %,d | %s | %s |%n", c.source(), c.target(),
-          c.sourceRows(), c.targetRows(), t.expectedVariance(), t.actualVariance(), c.equal() ? "equal" : "different",
+          t.sourceRows(), c.targetRows(), t.expectedVariance(), t.actualVariance(), c.equal() ? "equal" : "different",
           c.mismatchedRows(), c.checks().isEmpty() ? "none" : passedChecks + " of " + c.checks().size() + " passed",
           t.orphanRows(), lastCleanPass(t.live()), t.passed() ? "passed" : "**failed**"));
     }
@@ -101,7 +103,7 @@ public record ValidationReport(String migration, long generatedAtMs, List<TableR
       TableComparison c = t.comparison();
       md.append("\n## ").append(c.source()).append(" → ").append(c.target()).append("\n\n");
       md.append(String.format("- Rows: %,d on the source, %,d on the target; expected variance %,d (%,d quarantined,"
-          + " %,d filtered), actual %,d.%n", c.sourceRows(), c.targetRows(), t.expectedVariance(), t.quarantinedRows(),
+          + " %,d filtered), actual %,d.%n", t.sourceRows(), c.targetRows(), t.expectedVariance(), t.quarantinedRows(),
           t.filteredRows(), t.actualVariance()));
       md.append("- Checksum: ").append(c.equal() ? "equal" : "different").append(" (").append(c.sourceChecksum())
           .append(" / ").append(c.targetChecksum()).append(").\n");
@@ -145,7 +147,8 @@ public record ValidationReport(String migration, long generatedAtMs, List<TableR
 
   /**
    * @return the report as indented JSON: {@code migration}, {@code generated_at}, {@code status},
-   *     and {@code tables}, each with the fields of {@link ComparisonJson#put}, plus
+   *     and {@code tables}, each with the fields of {@link ComparisonJson#put} ({@code source_rows}
+   *     is every source row, {@code accepted_rows} the rows the spec accepts), plus
    *     {@code expected_variance} ({@code quarantined}, {@code filtered}, {@code total}),
    *     {@code actual_variance}, {@code foreign_keys}, {@code live} (null when it never ran) and
    *     {@code result} ({@code passed} or {@code failed}); and {@code journal}: {@code [{"at", "actor",
@@ -161,6 +164,8 @@ public record ValidationReport(String migration, long generatedAtMs, List<TableR
     for (TableReport t : tables) {
       ObjectNode n = out.addObject();
       ComparisonJson.put(n, t.comparison());
+      n.put("accepted_rows", t.comparison().sourceRows());
+      n.put("source_rows", t.sourceRows());
       n.putObject("expected_variance").put("quarantined", t.quarantinedRows()).put("filtered", t.filteredRows())
           .put("total", t.expectedVariance());
       n.put("actual_variance", t.actualVariance());

@@ -25,23 +25,23 @@ class ValidationReportTest {
 
   @Test
   void shouldValidateOnlyWhenEveryTablePasses() {
-    ValidationReport.TableReport good = new ValidationReport.TableReport(EQUAL, 0, 0, List.of(), LIVE);
+    ValidationReport.TableReport good = new ValidationReport.TableReport(EQUAL, EQUAL.sourceRows(), 0, 0, List.of(), LIVE);
     assertThat(report(good).status()).isEqualTo(ValidationReport.Status.VALIDATED);
 
     TableComparison failedCheck = new TableComparison("public.items", "public.items", 10, 10, "5", "5", 0, 1, List.of(),
         List.of(new CheckResult("count of the whole table", false, 1, 1, List.of("group (): count 10 on the source, 9"))));
-    assertThat(report(good, new ValidationReport.TableReport(failedCheck, 0, 0, List.of(), null)).status())
+    assertThat(report(good, new ValidationReport.TableReport(failedCheck, failedCheck.sourceRows(), 0, 0, List.of(), null)).status())
         .isEqualTo(ValidationReport.Status.FAILED);
 
     ReferentialCheck.ForeignKey orphans = new ReferentialCheck.ForeignKey("sales_customer_fkey", TableName.parse("public.sales"),
         List.of("customer_id"), TableName.parse("public.customers"), 2, List.of("(7)", "(9)"));
-    assertThat(report(new ValidationReport.TableReport(EQUAL, 0, 0, List.of(orphans), LIVE)).status())
+    assertThat(report(new ValidationReport.TableReport(EQUAL, EQUAL.sourceRows(), 0, 0, List.of(orphans), LIVE)).status())
         .isEqualTo(ValidationReport.Status.FAILED);
 
     TableComparison fewer = new TableComparison("public.orders", "public.sales", 500, 498, "77", "70", 2, 12, List.of());
-    assertThat(report(new ValidationReport.TableReport(fewer, 0, 0, List.of(), LIVE)).tables().get(0).actualVariance())
+    assertThat(report(new ValidationReport.TableReport(fewer, fewer.sourceRows(), 0, 0, List.of(), LIVE)).tables().get(0).actualVariance())
         .isEqualTo(2);
-    assertThat(report(new ValidationReport.TableReport(fewer, 0, 0, List.of(), LIVE)).status())
+    assertThat(report(new ValidationReport.TableReport(fewer, fewer.sourceRows(), 0, 0, List.of(), LIVE)).status())
         .isEqualTo(ValidationReport.Status.FAILED);
   }
 
@@ -49,7 +49,7 @@ class ValidationReportTest {
   void shouldWriteMarkdownWithATableRowAndDetailsPerTable() {
     ReferentialCheck.ForeignKey orphans = new ReferentialCheck.ForeignKey("sales_customer_fkey", TableName.parse("public.sales"),
         List.of("customer_id"), TableName.parse("public.customers"), 2, List.of("(7)", "(9)"));
-    String md = report(new ValidationReport.TableReport(EQUAL, 0, 0, List.of(orphans), LIVE)).markdown();
+    String md = report(new ValidationReport.TableReport(EQUAL, EQUAL.sourceRows(), 0, 0, List.of(orphans), LIVE)).markdown();
     assertThat(md).startsWith("# Validation report: migration shop\n\nGenerated 2026-11-18T")
         .contains("Status: **FAILED**")
         .contains("| public.orders → public.sales | 500 | 500 | 0 | 0 | equal | 0 | 1 of 1 passed | 2 | 2026-11-18T")
@@ -62,7 +62,7 @@ class ValidationReportTest {
 
   @Test
   void shouldWriteJsonWithVarianceAndVerdicts() throws Exception {
-    JsonNode json = new ObjectMapper().readTree(report(new ValidationReport.TableReport(EQUAL, 0, 0, List.of(), null)).json());
+    JsonNode json = new ObjectMapper().readTree(report(new ValidationReport.TableReport(EQUAL, EQUAL.sourceRows(), 0, 0, List.of(), null)).json());
     assertThat(json.get("status").asText()).isEqualTo("VALIDATED");
     JsonNode t = json.get("tables").get(0);
     assertThat(t.get("expected_variance").toString()).isEqualTo("{\"quarantined\":0,\"filtered\":0,\"total\":0}");

@@ -89,7 +89,7 @@ public final class TargetCheck {
         if (existing.column(derived).isEmpty()) {
           problems.add(where + ".derive." + derived + ": target table " + transform.targetTable() + " has no column '"
               + derived + "'. Fix: ALTER TABLE " + transform.targetTable().quoted() + " ADD COLUMN " + Sql.ident(derived) + " "
-              + transform.derivedType(derived) + " UNIQUE");
+              + transform.derivedType(derived) + transform.derivedConstraint(derived).replace(" NOT NULL", ""));
         }
       }
       for (ColumnInfo there : existing.columns()) {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates target tables from the source catalog through the spec (spec {@code schema: create}):
  * column types as {@code format_type} prints them (or as the column's cast makes them), the spec's
- * derived columns ({@code uuid NOT NULL UNIQUE}), NOT NULL, defaults, the primary key, and a
+ * derived columns ({@code uuid NOT NULL UNIQUE} for a surrogate key, the declared type for a CEL expression), NOT NULL, defaults, the primary key, and a
  * sequence for each column fed by one (serial or identity), owned by the new column. Defaults
  * matter after cutover: the application's inserts on the target rely on them.
  */
@@ -56,7 +56,7 @@ public final class TargetSchema {
       });
     }
     for (String derived : transform.derivedColumns()) {
-      cols.add(Sql.ident(derived) + " " + transform.derivedType(derived) + " NOT NULL UNIQUE");
+      cols.add(Sql.ident(derived) + " " + transform.derivedType(derived) + transform.derivedConstraint(derived));
     }
     if (source.hasPrimaryKey()) {
       cols.add("PRIMARY KEY (" + Sql.idents(transform.targetColumns(source.primaryKey())) + ")");

@@ -49,12 +49,32 @@ public final class RowRejected extends BatonException {
 
   /**
    * @param table the source table
+   * @param rule the validation rule the row breaks ({@code cel '...'})
+   * @return the rejection, on the whole row (column {@code (row)})
+   */
+  public static RowRejected invalidRow(TableName table, String rule) {
+    return new RowRejected(table, ColumnCheck.ROW, "validate " + rule, "the row breaks a validation rule", null);
+  }
+
+  /**
+   * @param table the source table
+   * @param column the column at fault, or {@code (row)}
+   * @param rule the expression's rule ({@code filter '...'}, {@code derive c cel '...'})
+   * @param reason why it could not give an answer
+   * @return the rejection
+   */
+  public static RowRejected byExpression(TableName table, String column, String rule, String reason) {
+    return new RowRejected(table, column, rule, reason, null);
+  }
+
+  /**
+   * @param table the source table
    * @param plugin the row plugin's name
    * @param cause what it said
    * @return the rejection, on the whole row (column {@code (row)})
    */
   public static RowRejected byPlugin(TableName table, String plugin, RejectedValue cause) {
-    return new RowRejected(table, "(row)", "plugin " + plugin, cause.getMessage(), cause);
+    return new RowRejected(table, ColumnCheck.ROW, "plugin " + plugin, cause.getMessage(), cause);
   }
 
   /** @return the source table */

@@ -4,6 +4,8 @@ import io.baton.event.ChangeEvent;
 import io.baton.pg.ColumnInfo;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
+import io.baton.spec.cel.CelExpression;
+import io.baton.spec.cel.CelValues;
 import io.baton.spec.value.RejectedValue;
 import io.baton.spec.value.ValueOp;
 import java.util.ArrayList;
@@ -28,14 +30,169 @@ import java.util.Optional;
 public final class RowTransform {
   private final TableMapping mapping;
   private final Map<String, List<ValueOp>> ops = new LinkedHashMap<>();
+  /** Each source column's type after its operations, for CEL; null when the catalog was not given. */
+  private final Map<String, String> celTypes;
+  /** Each source column's type in the catalog, for the filter; null when the catalog was not given. */
+  private final Map<String, String> capturedTypes;
+  /** Whether rules or derived columns are CEL expressions over the row after the operations. */
+  private final boolean celAfterOperations;
 
-  RowTransform(TableMapping mapping) {
+  RowTransform(TableMapping mapping, TableInfo source) {
     this.mapping = mapping;
     mapping.columns().forEach((column, rule) -> {
       if (!rule.ops().isEmpty()) {
         ops.put(column, rule.ops());
       }
     });
+    if (source == null) {
+      celTypes = null;
+      capturedTypes = null;
+    } else {
+      celTypes = new java.util.HashMap<>();
+      capturedTypes = new java.util.HashMap<>();
+      for (ColumnInfo c : source.columns()) {
+        celTypes.put(c.name(), targetType(c.name(), c.type()));
+        capturedTypes.put(c.name(), c.type());
+      }
+    }
+    celAfterOperations = mapping.validate().stream().anyMatch(c -> c.cel() != null)
+        || mapping.derive().values().stream().anyMatch(d -> d.cel() != null);
+  }
+
+  /**
+   * @param row a source row as captured (before the plugin and the operations), by source names
+   * @return whether the table's {@code filter} keeps it; true without a filter
+   * @throws RowRejected when the filter cannot be evaluated on the row (a column it reads is
+   *     missing or a type is wrong)
+   */
+  public boolean inScope(Map<String, String> row) {
+    CelExpression filter = mapping.filter();
+    if (filter == null) {
+      return true;
+    }
+    String rule = "filter '" + filter + "'";
+    try {
+      return filter.test(typed(row, filter, rule, requireTypes(false)), null);
+    } catch (CelExpression.Failed e) {
+      throw RowRejected.byExpression(mapping.source(), ColumnCheck.ROW, rule, e.getMessage());
+    }
+  }
+
+  private Map<String, String> requireTypes(boolean afterOperations) {
+    if (celTypes == null) {
+      throw new IllegalStateException("table " + mapping.source() + ": CEL expressions need the source catalog's column"
+          + " types; build the transform with TableMapping.transform(TableInfo)");
+    }
+    return afterOperations ? celTypes : capturedTypes;
+  }
+
+  /**
+   * @param row text values by source column name
+   * @param expr the expression about to read them
+   * @param rule the rule, for the error
+   * @param types each column's type
+   * @return the row's CEL values ({@link CelValues#of})
+   * @throws RowRejected when a column the expression reads is not in the row (an unchanged TOASTed
+   *     value that PostgreSQL did not send), naming it and the fix
+   */
+  private Map<String, Object> typed(Map<String, String> row, CelExpression expr, String rule, Map<String, String> types) {
+    List<String> missing = new ArrayList<>();
+    for (String c : expr.columns()) {
+      if (!row.containsKey(c)) {
+        missing.add(c);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw RowRejected.byExpression(mapping.source(), ColumnCheck.ROW, rule, "the change does not carry column(s) "
+          + String.join(", ", missing) + " (an unchanged TOASTed value is not sent with REPLICA IDENTITY DEFAULT); set"
+          + " REPLICA IDENTITY FULL on " + mapping.source() + " so that every change carries every column");
+    }
+    Map<String, Object> out = new java.util.HashMap<>(row.size() * 2);
+    row.forEach((c, v) -> out.put(c, CelValues.of(v, types.get(c))));
+    return out;
+  }
+
+  /**
+   * Runs the CEL rules and derived columns over a row after its operations.
+   *
+   * @param afterOps text values by source column name, after the plugin and the operations
+   * @param derivedOut where the CEL derived columns' values go, by target column name
+   * @param problems null to throw the first rejection; otherwise where every rejection goes, each
+   *     rule and derived column tried on its own
+   * @throws RowRejected when a rule is broken or an expression fails, and {@code problems} is null
+   */
+  private void applyCel(Map<String, String> afterOps, Map<String, String> derivedOut, List<RowRejected> problems) {
+    Map<String, String> types = requireTypes(true);
+    Map<String, Object> typed = null;
+    for (ColumnCheck c : mapping.validate()) {
+      if (c.cel() == null) {
+        continue;
+      }
+      if (c.column() != null && !afterOps.containsKey(c.column())) {
+        continue;
+      }
+      String rule = "validate cel '" + c.cel() + "'";
+      try {
+        typed = typed != null && c.cel().columns().stream().allMatch(afterOps::containsKey) ? typed
+            : typed(afterOps, c.cel(), rule, types);
+        String broken;
+        try {
+          broken = c.celViolation(typed, c.column() == null ? null : typed.get(c.column()));
+        } catch (CelExpression.Failed e) {
+          throw RowRejected.byExpression(mapping.source(), c.subject(), rule, e.getMessage());
+        }
+        if (broken != null) {
+          throw c.column() == null ? RowRejected.invalidRow(mapping.source(), broken)
+              : RowRejected.invalid(mapping.source(), c.column(), broken, afterOps.get(c.column()));
+        }
+      } catch (RowRejected r) {
+        if (problems == null) {
+          throw r;
+        }
+        problems.add(r);
+      }
+    }
+    for (Map.Entry<String, DeriveRule> d : mapping.derive().entrySet()) {
+      DeriveRule rule = d.getValue();
+      if (rule.cel() == null) {
+        continue;
+      }
+      String name = "derive " + d.getKey() + " cel '" + rule.cel() + "'";
+      try {
+        typed = typed != null && rule.cel().columns().stream().allMatch(afterOps::containsKey) ? typed
+            : typed(afterOps, rule.cel(), name, types);
+        String text;
+        try {
+          text = CelValues.text(rule.cel().evaluate(typed, null));
+        } catch (CelExpression.Failed | IllegalArgumentException e) {
+          throw RowRejected.byExpression(mapping.source(), d.getKey(), name, e.getMessage());
+        }
+        try {
+          derivedOut.put(d.getKey(), rule.cast().apply(text));
+        } catch (RejectedValue e) {
+          throw new RowRejected(mapping.source(), d.getKey(), rule.cast(), e);
+        }
+      } catch (RowRejected r) {
+        if (problems == null) {
+          throw r;
+        }
+        problems.add(r);
+      }
+    }
+  }
+
+  /**
+   * Tries every CEL rule and derived column of the table on a row, each on its own, for a dry run.
+   *
+   * @param afterOps the row's text values by source column name, after the plugin and the operations
+   * @return a rejection per rule broken or expression failed; empty when the row passes them all
+   */
+  public List<RowRejected> celRejections(Map<String, String> afterOps) {
+    List<RowRejected> out = new ArrayList<>();
+    if (celAfterOperations) {
+      applyCel(afterOps, new LinkedHashMap<>(), out);
+    }
+    return out;
   }
 
   /** @return whether any column's value is changed on the way (not only renamed or dropped) */
@@ -53,7 +210,8 @@ public final class RowTransform {
    *     the target should hold: values change, or rules may set rows aside
    */
   public boolean needsRowByRow() {
-    return changesValues() || !mapping.validate().isEmpty() || !mapping.derive().isEmpty() || mapping.plugin() != null;
+    return changesValues() || !mapping.validate().isEmpty() || !mapping.derive().isEmpty() || mapping.plugin() != null
+        || mapping.filter() != null;
   }
 
   /**
@@ -94,12 +252,24 @@ public final class RowTransform {
    * @return its type on the target
    */
   public String derivedType(String targetColumn) {
-    return "uuid";
+    return mapping.derive().get(targetColumn).type();
   }
 
-  /** @return the derived columns' values for a row that carries their source columns; others are left out */
+  /**
+   * @param targetColumn a derived column
+   * @return its constraint when the spec creates the target table: {@code " NOT NULL UNIQUE"} for a
+   *     surrogate key, or empty
+   */
+  public String derivedConstraint(String targetColumn) {
+    return mapping.derive().get(targetColumn).constraint();
+  }
+
+  /** @return the surrogate keys' values for a row that carries their source columns; others are left out */
   private void putDerived(Map<String, String> sourceRow, Map<String, String> out) {
     for (Map.Entry<String, DeriveRule> d : mapping.derive().entrySet()) {
+      if (d.getValue().uuid5() == null) {
+        continue;
+      }
       List<String> from = d.getValue().uuid5().from();
       if (sourceRow.keySet().containsAll(from)) {
         List<String> values = new ArrayList<>(from.size());
@@ -152,7 +322,7 @@ public final class RowTransform {
    */
   private void validate(String column, String value) {
     for (ColumnCheck c : mapping.validate()) {
-      if (c.column().equals(column)) {
+      if (column.equals(c.column())) {
         String broken = c.violation(value);
         if (broken != null) {
           throw RowRejected.invalid(mapping.source(), column, broken, value);
@@ -252,6 +422,17 @@ public final class RowTransform {
     Map<String, String> out = columnsOf(row);
     if (out != null) {
       putDerived(row, out);
+      if (celAfterOperations) {
+        Map<String, String> afterOps = new LinkedHashMap<>(row);
+        ops.keySet().forEach(c -> {
+          if (row.containsKey(c)) {
+            afterOps.put(c, applyValue(c, row.get(c)));
+          }
+        });
+        Map<String, String> derived = new LinkedHashMap<>();
+        applyCel(afterOps, derived, null);
+        out.putAll(derived);
+      }
     }
     return out;
   }
@@ -294,6 +475,10 @@ public final class RowTransform {
     targets.addAll(mapping.derive().keySet());
     List<int[]> derivedFrom = new ArrayList<>();
     for (DeriveRule d : mapping.derive().values()) {
+      if (d.uuid5() == null) {
+        derivedFrom.add(null);
+        continue;
+      }
       int[] idx = new int[d.uuid5().from().size()];
       for (int k = 0; k < idx.length; k++) {
         idx[k] = sourceColumns.indexOf(d.uuid5().from().get(k));
@@ -303,7 +488,8 @@ public final class RowTransform {
       }
       derivedFrom.add(idx);
     }
-    return new Compiled(this, List.copyOf(targets), List.copyOf(kept), java.util.Arrays.copyOf(from, n), derivedFrom);
+    return new Compiled(this, List.copyOf(targets), List.copyOf(kept), java.util.Arrays.copyOf(from, n), derivedFrom,
+        List.copyOf(sourceColumns));
   }
 
   /** This transform over a fixed list of source columns: see {@link #compile(List)}. */
@@ -319,9 +505,11 @@ public final class RowTransform {
 
     private final List<int[]> derivedFrom;
     private final List<DeriveRule> derived;
+    private final List<String> allSource;
 
     private Compiled(RowTransform transform, List<String> targetColumns, List<String> keptSource, int[] sourceIndex,
-        List<int[]> derivedFrom) {
+        List<int[]> derivedFrom, List<String> allSource) {
+      this.allSource = allSource;
       this.derivedFrom = derivedFrom;
       this.derived = List.copyOf(transform.mapping.derive().values());
       this.targetColumns = targetColumns;
@@ -332,6 +520,15 @@ public final class RowTransform {
       this.changesValues = ops.stream().anyMatch(l -> !l.isEmpty());
       this.transform = transform;
       this.validates = !transform.mapping.validate().isEmpty();
+    }
+
+    /** @return a row's values by source column name, in the compiled order; a new map */
+    private Map<String, String> byName(String[] sourceValues) {
+      Map<String, String> row = new LinkedHashMap<>(allSource.size() * 2);
+      for (int i = 0; i < allSource.size(); i++) {
+        row.put(allSource.get(i), sourceValues[i]);
+      }
+      return row;
     }
 
     /** @return the target columns (the kept ones, then the derived ones), in the order of {@link #apply(String[])}'s result */
@@ -345,16 +542,20 @@ public final class RowTransform {
      *     must be decoded and transformed with {@link #apply(String[])}. A new array.
      */
     public int[] projection() {
-      return changesValues || validates || !derived.isEmpty() || transform.mapping.plugin() != null ? null
-          : sourceIndex.clone();
+      return transform.needsRowByRow() ? null : sourceIndex.clone();
     }
 
     /**
      * @param sourceValues one row's values in the compiled source column order, null for NULL
-     * @return the row's target values in {@link #targetColumns()} order; a new array
-     * @throws RowRejected when a value operation rejects a value, or the row breaks a validation rule
+     * @return the row's target values in {@link #targetColumns()} order, a new array; null when the
+     *     table's filter leaves the row out
+     * @throws RowRejected when a value operation rejects a value, the row breaks a validation rule,
+     *     or an expression fails
      */
     public String[] apply(String[] sourceValues) {
+      if (transform.mapping.filter() != null && !transform.inScope(byName(sourceValues))) {
+        return null;
+      }
       String[] out = new String[sourceIndex.length + derived.size()];
       PluginRule plugin = transform.mapping.plugin();
       String[] in = new String[sourceIndex.length];
@@ -371,8 +572,24 @@ public final class RowTransform {
           transform.validate(sourceNames[i], out[i]);
         }
       }
+      if (transform.celAfterOperations) {
+        Map<String, String> afterOps = byName(sourceValues);
+        for (int i = 0; i < sourceIndex.length; i++) {
+          afterOps.put(sourceNames[i], out[i]);
+        }
+        Map<String, String> celDerived = new LinkedHashMap<>();
+        transform.applyCel(afterOps, celDerived, null);
+        for (int d = 0; d < derived.size(); d++) {
+          if (derived.get(d).cel() != null) {
+            out[sourceIndex.length + d] = celDerived.get(targetColumns.get(sourceIndex.length + d));
+          }
+        }
+      }
       for (int d = 0; d < derived.size(); d++) {
         int[] idx = derivedFrom.get(d);
+        if (idx == null) {
+          continue;
+        }
         List<String> values = new ArrayList<>(idx.length);
         for (int k : idx) {
           values.add(sourceValues[k]);
@@ -391,9 +608,19 @@ public final class RowTransform {
    * Transforms one change event: its table, key and both row images.
    *
    * @param event a change event of {@link #sourceTable()}
-   * @return the same change against {@link #targetTable()}
+   * @return the same change against {@link #targetTable()}; for a row the table's filter leaves out,
+   *     a delete of its key ({@link #withdrawn}), so that an update that takes a row out of scope
+   *     removes it from the target
+   * @throws RowRejected when the spec rejects the row
    */
   public ChangeEvent apply(ChangeEvent event) {
+    if (event.after() != null && event.op() != ChangeEvent.Op.MARKER && !inScope(event.after())) {
+      ChangeEvent gone = withdrawn(event);
+      if (gone == null) {
+        throw new IllegalStateException("table " + mapping.source() + ": a filter needs a primary key");
+      }
+      return gone;
+    }
     boolean pluginFirst = mapping.plugin() != null && !mapping.plugin().afterOperations();
     Map<String, String> after = pluginFirst && event.op() != ChangeEvent.Op.MARKER ? plugged(event.after()) : event.after();
     if (pluginFirst && after != null && event.key() != null) {
@@ -412,7 +639,7 @@ public final class RowTransform {
         }
       }
     }
-    Map<String, String> out = apply(after);
+    Map<String, String> out = event.op() == ChangeEvent.Op.MARKER ? columnsOf(after) : apply(after);
     if (mapping.plugin() != null && mapping.plugin().afterOperations() && event.op() != ChangeEvent.Op.MARKER) {
       out = plugged(out);
     }
@@ -494,7 +721,7 @@ public final class RowTransform {
     PluginRule back = plugin == null || plugin.keepOnReverse() ? null
         : new PluginRule(plugin.plugin().inverse(), false, true);
     return new TableMapping(mapping.target(), mapping.source(), rules, TableChecks.NONE, List.of(),
-        TableMapping.OnInvalid.HALT, Map.of(), back);
+        TableMapping.OnInvalid.HALT, Map.of(), back, null);
   }
 
   /**

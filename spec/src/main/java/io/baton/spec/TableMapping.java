@@ -18,9 +18,11 @@ import java.util.Map;
  * @param onInvalid what happens to a row that a rule or a value operation rejects
  * @param derive target columns computed from source columns, by target column name
  * @param plugin a custom row transform, or null
+ * @param filter the rows in scope: a CEL condition over the source row, or null for every row
  */
 public record TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns, TableChecks checks,
-    List<ColumnCheck> validate, OnInvalid onInvalid, Map<String, DeriveRule> derive, PluginRule plugin) {
+    List<ColumnCheck> validate, OnInvalid onInvalid, Map<String, DeriveRule> derive, PluginRule plugin,
+    io.baton.spec.cel.CelExpression filter) {
   /** What happens to a row that the spec rejects (spec key {@code tables[].onInvalid}). */
   public enum OnInvalid {
     /** The pipeline stops at the row; nothing after it is applied until an operator acts. */
@@ -49,18 +51,24 @@ public record TableMapping(TableName source, TableName target, Map<String, Colum
       @SpecDoc("Target columns computed from source columns, by target column name; added after the source's columns.")
       @JsonProperty("derive") Map<String, DeriveRule> derive,
       @SpecDoc("A custom row transform (Java, found on the classpath), run before the columns' operations in every path.")
-      @JsonProperty("plugin") PluginRule plugin) {
+      @JsonProperty("plugin") PluginRule plugin,
+      @SpecDoc(value = "The rows in scope: a CEL condition (Common Expression Language) over row, the source row as"
+          + " captured (before any operation), typed from the columns' types (integers are int, real/double/numeric"
+          + " are double, boolean is bool, everything else a string in PostgreSQL's text form; NULL is null). Rows for"
+          + " which it is false are not migrated; an update that takes a row out of scope deletes it from the target.",
+          example = "row.status != 'test' && row.created >= '2020-01-01'") @JsonProperty("filter") String filter) {
     if (source == null || source.isBlank()) {
       throw new SpecException("source", "source must name a table, for example public.orders");
     }
     TableName src = TableName.parse(source);
     return new TableMapping(src, target == null ? src : TableName.parse(target), columns, checks, validate,
-        onInvalid == null ? OnInvalid.HALT : onInvalid, derive, plugin);
+        onInvalid == null ? OnInvalid.HALT : onInvalid, derive, plugin,
+        filter == null ? null : io.baton.spec.cel.CelExpression.compile(filter, "filter", io.baton.spec.cel.CelExpression.Result.CONDITION));
   }
 
   /** A mapping without declared checks. */
   public TableMapping(TableName source, TableName target, Map<String, ColumnRule> columns) {
-    this(source, target, columns, TableChecks.NONE, List.of(), OnInvalid.HALT, Map.of(), null);
+    this(source, target, columns, TableChecks.NONE, List.of(), OnInvalid.HALT, Map.of(), null, null);
   }
 
   public TableMapping {
@@ -68,7 +76,7 @@ public record TableMapping(TableName source, TableName target, Map<String, Colum
     onInvalid = onInvalid == null ? OnInvalid.HALT : onInvalid;
     derive = derive == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(derive));
     for (Map.Entry<String, DeriveRule> d : derive.entrySet()) {
-      for (String from : d.getValue().uuid5().from()) {
+      for (String from : d.getValue().uuid5() == null ? List.<String>of() : d.getValue().uuid5().from()) {
         ColumnRule rule = columns == null ? null : columns.get(from);
         if (rule != null && (rule.drop() || !rule.ops().isEmpty())) {
           throw new SpecException("derive", "table " + source + ": derive." + d.getKey() + " reads column " + from
@@ -82,7 +90,7 @@ public record TableMapping(TableName source, TableName target, Map<String, Colum
     }
     validate = validate == null ? List.of() : List.copyOf(validate);
     for (ColumnCheck c : validate) {
-      ColumnRule rule = columns == null ? null : columns.get(c.column());
+      ColumnRule rule = columns == null || c.column() == null ? null : columns.get(c.column());
       if (rule != null && rule.drop()) {
         throw new SpecException("validate", "table " + source + ": validate checks column " + c.column()
             + ", which the spec drops");
@@ -112,8 +120,21 @@ public record TableMapping(TableName source, TableName target, Map<String, Colum
     }
   }
 
-  /** @return the transform this mapping defines */
+  /**
+   * @return the transform this mapping defines, without the source's column types: enough for
+   *     everything but evaluating CEL expressions (filters, CEL rules and derived columns), which
+   *     throw {@link IllegalStateException} there; pipelines use {@link #transform(io.baton.pg.TableInfo)}
+   */
   public RowTransform transform() {
-    return new RowTransform(this);
+    return new RowTransform(this, null);
+  }
+
+  /**
+   * @param sourceTable the source table as the catalog describes it: its column types type the
+   *     values CEL expressions see
+   * @return the transform this mapping defines
+   */
+  public RowTransform transform(io.baton.pg.TableInfo sourceTable) {
+    return new RowTransform(this, sourceTable);
   }
 }

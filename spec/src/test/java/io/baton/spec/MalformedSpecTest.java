@@ -96,7 +96,7 @@ class MalformedSpecTest {
                 + " regex: '[a-z' }\n",
             new String[] {"shop.yaml line 5", "tables[0].validate[0].regex", "is not a regular expression"}),
         Arguments.of("validation entry without a rule", "name: shop\n" + tables + "    validate:\n      - { column: email }\n",
-            new String[] {"shop.yaml line 5", "tables[0].validate[0]", "has no rule: give notNull, regex, min, max, allowed or lookup"}),
+            new String[] {"shop.yaml line 5", "tables[0].validate[0]", "has no rule: give notNull, regex, min, max, allowed, lookup or cel"}),
         Arguments.of("validation min above max", "name: shop\n" + tables + "    validate:\n      - { column: age, min: 10, max: 2 }\n",
             new String[] {"shop.yaml line 5", "tables[0].validate[0].min", "validate min 10 is above max 2"}),
         Arguments.of("validation of a dropped column", "name: shop\n" + tables + "    columns:\n      email: { drop: true }\n"
@@ -107,7 +107,20 @@ class MalformedSpecTest {
             new String[] {"shop.yaml line 5", "tables[0].derive.order_uuid.uuid5.namespace", "must be a UUID"}),
         Arguments.of("uuid5 from a dropped column", "name: shop\n" + tables + "    columns:\n      code: { drop: true }\n"
                 + "    derive:\n      order_uuid: { uuid5: { namespace: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, from: [code] } }\n",
-            new String[] {"shop.yaml line", "tables[0].derive", "derive.order_uuid reads column code, which the spec drops"}));
+            new String[] {"shop.yaml line", "tables[0].derive", "derive.order_uuid reads column code, which the spec drops"}),
+        Arguments.of("filter that is not CEL", "name: shop\n" + tables + "    filter: \"row.status = 'test'\"\n",
+            new String[] {"shop.yaml line 4", "tables[0].filter", "'row.status = 'test'' is not a valid CEL expression: column 12: token recognition error at: '= '"}),
+        Arguments.of("filter that is not a condition", "name: shop\n" + tables + "    filter: \"row.total * 2.0\"\n",
+            new String[] {"shop.yaml line 4", "tables[0].filter", "must be a condition (bool), but gives double"}),
+        Arguments.of("CEL rule calling an unknown function", "name: shop\n" + tables + "    validate:\n      - { cel: \"isEmail(row.email)\" }\n",
+            new String[] {"shop.yaml line 5", "tables[0].validate[0].cel", "undeclared reference to 'isEmail'"}),
+        Arguments.of("row rule with a column rule's key", "name: shop\n" + tables + "    validate:\n      - { cel: \"row.a > 1\", notNull: true }\n",
+            new String[] {"shop.yaml line 5", "tables[0].validate[0]", "a rule on the whole row has cel only"}),
+        Arguments.of("derived column with both uuid5 and cel", "name: shop\n" + tables + "    derive:\n      x: { cel: \"row.a\","
+                + " uuid5: { namespace: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, from: [id] } }\n",
+            new String[] {"shop.yaml line 5", "tables[0].derive.x", "exactly one of uuid5"}),
+        Arguments.of("CEL derived column of type real", "name: shop\n" + tables + "    derive:\n      x: { cel: \"row.a * 2.0\", type: real }\n",
+            new String[] {"shop.yaml line 5", "tables[0].derive.x.type", "use double precision"}));
   }
 
   @ParameterizedTest(name = "{0}")

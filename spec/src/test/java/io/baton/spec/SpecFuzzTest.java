@@ -50,6 +50,22 @@ class SpecFuzzTest {
             abalance:
               rename: balance
         - source: ${SCHEMA}.pgbench_history
+      """,
+      """
+      name: orders
+      tables:
+        - source: public.orders
+          filter: "row.status != 'test' && row.qty >= 1"
+          onInvalid: quarantine
+          columns:
+            placed: { cast: { to: date, format: dd/MM/yyyy } }
+            region: { nullFill: XX, map: { values: { "1": GB, "2": FR }, onUnmapped: keep }, reverse: { keep: true } }
+          derive:
+            total: { cel: "row.price * double(row.qty)", type: "numeric(12,2)", rounding: HALF_UP }
+            key: { uuid5: { namespace: 6ba7b811-9dad-11d1-80b4-00c04fd430c8, from: [id] } }
+          validate:
+            - { cel: "row.qty > 0 || row.status == 'refund'" }
+            - { column: email, regex: "^[^@]+@[^@]+$", cel: "value.size() < 200" }
       """};
   private static final String ALPHABET = ":-{}[],'\"#&*!|>%@`? \n\t0123456789abcdefghijklmnopqrstuvwxyzAZ_.$";
   /** Rounds per run; -Dspec.fuzz.rounds=N for a longer search. */

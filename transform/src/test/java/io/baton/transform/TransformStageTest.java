@@ -111,4 +111,51 @@ class TransformStageTest {
       assertThat(quarantine.readValuesToList()).hasSize(2);
     }
   }
+
+  @Test
+  void shouldFilterRowsDeriveWithCelAndQuarantineARowThatBreaksACelRule() {
+    MigrationSpec celSpec = new SpecLoader().parse("""
+        name: t3
+        tables:
+          - source: public.orders
+            filter: "row.status != 'test'"
+            derive:
+              total: { cel: "row.price * double(row.qty)", type: "numeric(12,2)", rounding: HALF_UP }
+            validate:
+              - { cel: "row.qty > 0" }
+            onInvalid: quarantine
+        """, "spec.yaml");
+    TableName orders = TableName.parse("public.orders");
+    io.baton.pg.TableInfo info = new io.baton.pg.TableInfo(orders, java.util.List.of(
+        new io.baton.pg.ColumnInfo("id", "integer", true, null, "", null),
+        new io.baton.pg.ColumnInfo("status", "text", false, null, "", null),
+        new io.baton.pg.ColumnInfo("price", "numeric(8,2)", false, null, "", null),
+        new io.baton.pg.ColumnInfo("qty", "integer", false, null, "", null)), java.util.List.of("id"), 'd');
+    Properties p = new Properties();
+    p.put("application.id", "test");
+    p.put("bootstrap.servers", "unused:9092");
+    try (TopologyTestDriver driver = new TopologyTestDriver(TransformStage.topology("t3",
+        java.util.List.of(celSpec.tables().get(0).transform(info))), p)) {
+      TestInputTopic<byte[], byte[]> in = driver.createInputTopic(Topics.source("t3", orders), new ByteArraySerializer(),
+          new ByteArraySerializer());
+      TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(Topics.target("t3", orders), new ByteArrayDeserializer(),
+          new ByteArrayDeserializer());
+      String[][] changes = {{"CREATE", "1", "new", "2.50", "3"}, {"CREATE", "2", "test", "1.00", "1"},
+          {"UPDATE", "1", "test", "2.50", "3"}, {"CREATE", "3", "new", "1.00", "0"}};
+      for (String[] c : changes) {
+        ChangeEvent e = new ChangeEvent(ChangeEvent.Op.valueOf(c[0]), orders, Rows.of("id", c[1]), null,
+            Rows.of("id", c[1], "status", c[2], "price", c[3], "qty", c[4]), Lsn.parse("0/20" + c[1]), 7);
+        in.pipeInput(ChangeEventJson.key(e.key()), ChangeEventJson.value(e));
+      }
+      java.util.List<ChangeEvent> applied = out.readValuesToList().stream().map(ChangeEventJson::parse).toList();
+      assertThat(applied).extracting(e -> e.op() + " " + e.table() + " " + e.key()).containsExactly(
+          "CREATE public.orders {id=1}",
+          "DELETE public.orders {id=2}",
+          "DELETE public.orders {id=1}",
+          "DELETE public.orders {id=3}",
+          "CREATE baton.quarantine {migration=t3, source_table=public.orders, source_key={\"id\":\"3\"}, lsn=0/203}");
+      assertThat(applied.get(0).after()).containsEntry("total", "7.50");
+      assertThat(applied.get(4).after()).containsEntry("column_name", "(row)").containsEntry("rule", "validate cel 'row.qty > 0'");
+    }
+  }
 }
