@@ -18,9 +18,17 @@ import org.slf4j.LoggerFactory;
  * The control API of {@code baton run}, served next to {@code /metrics}:
  *
  * <ul>
+ *   <li>{@code GET /}: the status page (a single HTML page that polls the API below);
  *   <li>{@code GET /api/status}: state, armed cutover, command running, last gate report, outcome
- *       of the latest command;
+ *       of the latest command, final verification, and each direction's replication figures
+ *       ({@link StatusViews#replication()});
  *   <li>{@code GET /api/gates}: every cutover gate evaluated now, with the predicted write pause;
+ *   <li>{@code GET /api/tables}: per table, copy progress, live verification and quarantine
+ *       ({@link StatusViews#tables()});
+ *   <li>{@code GET /api/journal}: the migration's journal ({@link StatusViews#journal()});
+ *   <li>{@code GET /healthz}: 200 while the process serves (liveness); {@code GET /readyz}: 200
+ *       while the migration streams, verifies or has switched without a stopped pipeline, else 503
+ *       with the reason (readiness);
  *   <li>{@code POST /api/cutover} (arms: the cutover starts once every gate passes),
  *       {@code POST /api/postpone}, {@code POST /api/rollback},
  *       {@code POST /api/finalize?confirm=NAME} (NAME is the migration's name): each answers 202 with
@@ -47,12 +55,28 @@ final class ControlApi {
    *
    * @param endpoint the HTTP endpoint
    * @param controller the controller the commands go to
+   * @param views the read-only views of the migration
    * @param token the token commands must carry
    */
-  static void serve(MigrationMetrics endpoint, Controller controller, ApiToken token) {
+  static void serve(MigrationMetrics endpoint, Controller controller, StatusViews views, ApiToken token) {
     ControlApi api = new ControlApi(controller, token);
-    endpoint.route("/api/status", e -> api.read(e, () -> status(controller.status())));
+    endpoint.route("/", api::page);
+    endpoint.route("/api/status", e -> api.read(e, () -> {
+      ObjectNode n = status(controller.status());
+      n.set("replication", views.replication());
+      return n;
+    }));
     endpoint.route("/api/gates", e -> api.read(e, () -> gates(controller.evaluateGates())));
+    endpoint.route("/api/tables", e -> api.read(e, views::tables));
+    endpoint.route("/api/journal", e -> api.read(e, views::journal));
+    endpoint.route("/healthz", e -> api.read(e, () -> JSON.createObjectNode().put("status", "ok")));
+    endpoint.route("/readyz", e -> api.read(e, () -> {
+      String why = views.notReady();
+      if (why != null) {
+        throw new Refused(503, why);
+      }
+      return JSON.createObjectNode().put("status", "ready");
+    }));
     endpoint.route("/api/cutover", e -> api.command(e, "cutover", () -> controller.arm(actor(e))));
     endpoint.route("/api/postpone", e -> api.command(e, "postpone", () -> controller.postpone(actor(e))));
     endpoint.route("/api/rollback", e -> api.command(e, "rollback", () -> controller.rollback(actor(e))));
@@ -89,8 +113,38 @@ final class ControlApi {
       }
       try {
         send(e, 200, body.get());
+      } catch (Refused r) {
+        send(e, r.status, error(r.getMessage()));
       } catch (BatonException ex) {
         send(e, 503, error(ex.getMessage()));
+      }
+    }
+  }
+
+  /** The status page at {@code /}; any other path no route claims answers 404. */
+  private void page(HttpExchange e) throws IOException {
+    try (e) {
+      String path = e.getRequestURI().getPath();
+      if (!path.equals("/") && !path.equals("/index.html")) {
+        send(e, 404, error("no such page: " + path));
+        return;
+      }
+      if (!"GET".equals(e.getRequestMethod())) {
+        send(e, 405, error("use GET"));
+        return;
+      }
+      byte[] html;
+      try (java.io.InputStream in = ControlApi.class.getResourceAsStream("/status/index.html")) {
+        html = in.readAllBytes();
+      }
+      e.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+      e.getResponseHeaders().set("Cache-Control", "no-store");
+      // the page loads nothing from elsewhere: scripts and styles are its own
+      e.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline';"
+          + " style-src 'unsafe-inline'; connect-src 'self'");
+      e.sendResponseHeaders(200, html.length);
+      try (OutputStream out = e.getResponseBody()) {
+        out.write(html);
       }
     }
   }

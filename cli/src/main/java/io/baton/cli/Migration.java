@@ -83,6 +83,11 @@ final class Migration implements AutoCloseable {
   private long snapshotMillis;
   private long streamedEvents;
   private volatile long switchOverheadMs = DEFAULT_SWITCH_OVERHEAD_MS;
+  /** The write pause of the last cutover and of the last rollback in this process, ms; -1 before one. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Long> lastPauseMs = new java.util.concurrent.ConcurrentHashMap<>(
+      java.util.Map.of("cutover", -1L, "rollback", -1L));
+  /** Told about every batch a sink of this migration commits, with its direction (forward or reverse). */
+  private volatile java.util.function.BiConsumer<String, io.baton.sink.SinkListener.Batch> sinkBatches = (d, b) -> { };
 
   private Migration(MigrationSpec spec, Database source, Database target, String bootstrapServers, Path workDir,
       TrafficRouter router, Map<TableInfo, RowTransform> forwardTables) {
@@ -303,7 +308,8 @@ final class Migration implements AutoCloseable {
       throw PgErrors.classify("reading the snapshot journal", e);
     }
     snapshotMillis = (System.nanoTime() - startNanos) / 1_000_000;
-    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply());
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply(),
+        batch -> sinkBatch("forward", batch));
     journal.transition(MigrationState.STREAMING, "baton", snapshotRows + " rows copied in " + snapshotMillis + " ms");
   }
 
@@ -332,7 +338,8 @@ final class Migration implements AutoCloseable {
     } catch (SQLException e) {
       throw PgErrors.classify("checking the slot and the snapshot", e);
     }
-    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply());
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply(),
+        batch -> sinkBatch("forward", batch));
   }
 
   /**
@@ -351,7 +358,8 @@ final class Migration implements AutoCloseable {
     } catch (SQLException e) {
       throw PgErrors.classify("checking the reverse slot", e);
     }
-    reverse = ReplicationPipeline.start(reverseName(), target, source, reverseTables(), bootstrapServers, workDir, spec.apply());
+    reverse = ReplicationPipeline.start(reverseName(), target, source, reverseTables(), bootstrapServers, workDir, spec.apply(),
+        batch -> sinkBatch("reverse", batch));
   }
 
   /**
@@ -443,6 +451,7 @@ final class Migration implements AutoCloseable {
     startReverseAfterCutover();
     CrashPoint.reach("cutover:switched");
     switchOverheadMs = Math.max(0, r.pauseMs() - r.drainMs());
+    lastPauseMs.put("cutover", r.pauseMs());
     journal.transition(MigrationState.CUT_OVER, actor, switched(r));
     return r;
   }
@@ -493,6 +502,7 @@ final class Migration implements AutoCloseable {
     startForwardAfterRollback();
     CrashPoint.reach("rollback:switched");
     switchOverheadMs = Math.max(0, r.pauseMs() - r.drainMs());
+    lastPauseMs.put("rollback", r.pauseMs());
     journal.transition(MigrationState.ROLLED_BACK, actor, switched(r));
     return r;
   }
@@ -521,7 +531,8 @@ final class Migration implements AutoCloseable {
     stopStreaming();
     dropSlot(source, spec.name());
     deleteOffsets(reverseName());
-    reverse = ReplicationPipeline.start(reverseName(), target, source, reverseTables(), bootstrapServers, workDir, spec.apply());
+    reverse = ReplicationPipeline.start(reverseName(), target, source, reverseTables(), bootstrapServers, workDir, spec.apply(),
+        batch -> sinkBatch("reverse", batch));
   }
 
   /** After a rollback's pause: reverse replication stops and its slot goes; forward starts from the new slot. */
@@ -529,7 +540,8 @@ final class Migration implements AutoCloseable {
     stopReverse();
     dropSlot(target, reverseName());
     deleteOffsets(spec.name());
-    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply());
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply(),
+        batch -> sinkBatch("forward", batch));
   }
 
   /**
@@ -625,6 +637,45 @@ final class Migration implements AutoCloseable {
    * @return what the steps of a switch besides the drain cost, ms: measured on this process's last
    *     switch, {@link #DEFAULT_SWITCH_OVERHEAD_MS} before one
    */
+  /**
+   * @param kind {@code cutover} or {@code rollback}
+   * @return the write pause of the last such switch in this process, as the controller measured
+   *     it, ms; -1 before one
+   */
+  long lastWritePauseMs(String kind) {
+    return lastPauseMs.getOrDefault(kind, -1L);
+  }
+
+  /**
+   * Sets who is told about every batch the sinks of this migration commit (its metrics); pipelines
+   * started before and after the call tell it.
+   *
+   * @param listener takes the direction ({@code forward} or {@code reverse}) and the batch; called on
+   *     the sinks' threads, so it must be quick
+   */
+  void listenToSinks(java.util.function.BiConsumer<String, io.baton.sink.SinkListener.Batch> listener) {
+    sinkBatches = listener;
+  }
+
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> appliedByTable =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private void sinkBatch(String direction, io.baton.sink.SinkListener.Batch batch) {
+    batch.appliedByTable().forEach((table, n) -> appliedByTable
+        .computeIfAbsent(direction + " " + table, k -> new java.util.concurrent.atomic.LongAdder()).add(n));
+    sinkBatches.accept(direction, batch);
+  }
+
+  /**
+   * @param direction {@code forward} or {@code reverse}
+   * @param table a destination table of that direction
+   * @return row changes this process has applied to it in that direction
+   */
+  long appliedChanges(String direction, io.baton.pg.TableName table) {
+    java.util.concurrent.atomic.LongAdder n = appliedByTable.get(direction + " " + table);
+    return n == null ? 0 : n.sum();
+  }
+
   long switchOverheadMs() {
     return switchOverheadMs;
   }

@@ -41,7 +41,17 @@ import org.slf4j.LoggerFactory;
  *       {@code reverse}, target to source after a cutover): {@code baton_replication_running} (1 or
  *       0), {@code baton_replication_slot_lag_bytes} (WAL of the origin not yet confirmed by its slot,
  *       -1 when unknown) and {@code baton_replication_apply_lag_seconds} (as above); 0 for a
- *       direction that does not run;
+ *       direction that does not run; {@code baton_replication_slot_retained_wal_bytes} (WAL the
+ *       origin keeps for the slot, from its {@code restart_lsn}; -1 unknown) and
+ *       {@code baton_replication_slot_active} (1 while a process streams from the slot);
+ *   <li>per batch the sinks commit ({@code direction} label): the histograms
+ *       {@code baton_replication_end_to_end_lag_seconds} (each change, source commit to target
+ *       commit) and {@code baton_sink_batch_seconds} (first statement to commit), and the counters
+ *       {@code baton_table_applied_changes_total{direction,table}} (destination table) and
+ *       {@code baton_stream_quarantined_changes_total{direction,table}} (rows recorded in
+ *       {@code baton.quarantine}, by source table);
+ *   <li>{@code baton_switch_write_pause_seconds{kind}}: the write pause of the last cutover or
+ *       rollback in this process as the controller measured it; -1 before one;
  *   <li>{@code baton_final_verification{outcome}}: 1 for the outcome of the latest switch's final
  *       verification (RUNNING, EQUAL, DIFFERENT, FAILED), 0 for the others; all 0 before a switch.
  * </ul>
@@ -131,6 +141,10 @@ final class MigrationMetrics implements AutoCloseable {
           + " without a difference, seconds since the epoch; 0 for never", migration, table, r -> r.lastCleanPassAtMs() / 1000.0);
       verifyGauge(registry, "baton.verify.passes", "live verification passes over the table", migration, table,
           r -> r.passes());
+      // present from the start, so that a rate over them is 0 rather than absent before a first row
+      io.micrometer.core.instrument.Counter.builder("baton.stream.quarantined.changes").tag("direction", "forward")
+          .tag("table", table.toString()).description("rows recorded in baton.quarantine, by source table")
+          .register(registry);
     }
     FunctionCounter.builder("baton.verify.rows", migration, m -> ifVerifying(m, v -> v.rowsVerified(), 0))
         .description("source rows compared by live verification (restarts with it)").register(registry);
@@ -152,6 +166,14 @@ final class MigrationMetrics implements AutoCloseable {
         .description("end-to-end lag of the last batch applied, source commit to target commit").register(registry);
     directionGauges(registry, migration, "forward", Migration::forwardPipeline);
     directionGauges(registry, migration, "reverse", Migration::reversePipeline);
+    migration.listenToSinks(new SinkMeters(registry)::record);
+    for (String kind : java.util.List.of("cutover", "rollback")) {
+      Gauge.builder("baton.switch.write.pause.seconds", migration, m -> {
+        long ms = m.lastWritePauseMs(kind);
+        return ms < 0 ? -1 : ms / 1000.0;
+      }).tag("kind", kind).description("write pause of the last switch of this kind, as the controller measured it;"
+          + " -1 before one").register(registry);
+    }
     for (FinalVerification.Outcome o : FinalVerification.Outcome.values()) {
       Gauge.builder("baton.final.verification", migration, m -> {
         FinalVerification.Status f = m.finalVerification().latest();
@@ -170,10 +192,50 @@ final class MigrationMetrics implements AutoCloseable {
       return p == null ? 0 : p.slotLagBytes();
     }).tag("direction", direction).description("WAL of the origin not yet confirmed by the direction's slot; -1 unknown")
         .register(registry);
+    Gauge.builder("baton.replication.slot.retained.wal.bytes", migration, m -> {
+      ReplicationPipeline p = pipeline.apply(m);
+      return p == null ? 0 : p.slotStatus().retainedBytes();
+    }).tag("direction", direction).description("WAL the origin keeps for the direction's slot, from its restart_lsn;"
+        + " -1 unknown").register(registry);
+    Gauge.builder("baton.replication.slot.active", migration, m -> {
+      ReplicationPipeline p = pipeline.apply(m);
+      return p != null && p.slotStatus().active() ? 1 : 0;
+    }).tag("direction", direction).description("1 while a process streams from the direction's slot").register(registry);
     Gauge.builder("baton.replication.apply.lag.seconds", migration, m -> {
       ReplicationPipeline p = pipeline.apply(m);
       return p == null ? 0 : p.lastBatchLagMs() / 1000.0;
     }).tag("direction", direction).description("end-to-end lag of the direction's last batch applied").register(registry);
+  }
+
+  /** The meters each committed sink batch updates. */
+  private static final class SinkMeters {
+    /** Histogram buckets of the lag and batch timers, seconds. */
+    private static final java.time.Duration[] BUCKETS = java.util.stream.Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500,
+        5000, 10_000, 30_000, 60_000, 300_000).map(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
+    private final PrometheusMeterRegistry registry;
+
+    SinkMeters(PrometheusMeterRegistry registry) {
+      this.registry = registry;
+    }
+
+    void record(String direction, io.baton.sink.SinkListener.Batch b) {
+      io.micrometer.core.instrument.Timer lag = io.micrometer.core.instrument.Timer
+          .builder("baton.replication.end.to.end.lag").tag("direction", direction)
+          .description("each change applied, from its source commit to the target commit")
+          .serviceLevelObjectives(BUCKETS).register(registry);
+      for (long ms : b.endToEndLagMs()) {
+        lag.record(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+      io.micrometer.core.instrument.Timer.builder("baton.sink.batch").tag("direction", direction)
+          .description("sink batches, from the first statement to the commit").serviceLevelObjectives(BUCKETS)
+          .register(registry).record(b.nanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      b.appliedByTable().forEach((table, n) -> io.micrometer.core.instrument.Counter.builder("baton.table.applied.changes")
+          .tag("direction", direction).tag("table", table).description("row changes applied, by destination table")
+          .register(registry).increment(n));
+      b.quarantinedBySourceTable().forEach((table, n) -> io.micrometer.core.instrument.Counter
+          .builder("baton.stream.quarantined.changes").tag("direction", direction).tag("table", table)
+          .description("rows recorded in baton.quarantine, by source table").register(registry).increment(n));
+    }
   }
 
   /** A per-table value of the snapshot progress; 0 while there is none. */

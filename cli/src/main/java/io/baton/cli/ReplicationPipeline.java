@@ -57,6 +57,19 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
    */
   public static ReplicationPipeline start(String name, Database origin, Database destination,
       Map<TableInfo, RowTransform> tables, String bootstrapServers, Path workDir, ApplySettings apply) {
+    return start(name, origin, destination, tables, bootstrapServers, workDir, apply, io.baton.sink.SinkListener.NONE);
+  }
+
+  /**
+   * Starts a pipeline whose sink tells a listener about every batch it commits.
+   *
+   * @param listener told about each batch the sink commits (metrics), on the sink's threads
+   * @return the running pipeline
+   * @see #start(String, Database, Database, Map, String, Path, ApplySettings)
+   */
+  public static ReplicationPipeline start(String name, Database origin, Database destination,
+      Map<TableInfo, RowTransform> tables, String bootstrapServers, Path workDir, ApplySettings apply,
+      io.baton.sink.SinkListener listener) {
     List<RowTransform> transforms = List.copyOf(tables.values());
     List<String> sourceTopics = new ArrayList<>();
     List<String> targetTopics = new ArrayList<>();
@@ -73,7 +86,7 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
     all.addAll(targetTopics);
     all.add(Topics.quarantine(name));
     KafkaTopics.ensure(bootstrapServers, all);
-    StreamSink sink = StreamSink.start(name, destination, targetTopics, bootstrapServers, apply.threads());
+    StreamSink sink = StreamSink.start(name, destination, targetTopics, bootstrapServers, apply.threads(), listener);
     TransformStage transform = null;
     try {
       transform = TransformStage.start(name, transforms, bootstrapServers, workDir.resolve("streams-" + name));
@@ -166,21 +179,53 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
   }
 
   /**
-   * @return WAL the origin holds for this pipeline's slot and the pipeline has not confirmed, bytes
-   *     ({@code pg_current_wal_lsn()} minus the slot's {@code confirmed_flush_lsn}); -1 when it
-   *     cannot be read (no slot, no connection)
+   * The pipeline's replication slot on the origin, as {@code pg_replication_slots} shows it
+   * (PostgreSQL documentation, "pg_replication_slots").
+   *
+   * @param lagBytes WAL the pipeline has not confirmed: {@code pg_current_wal_lsn()} minus
+   *     {@code confirmed_flush_lsn}; -1 when unknown
+   * @param retainedBytes WAL the origin keeps for the slot: {@code pg_current_wal_lsn()} minus
+   *     {@code restart_lsn}; -1 when unknown
+   * @param active whether a process is streaming from the slot now
    */
-  public long slotLagBytes() {
+  public record SlotStatus(long lagBytes, long retainedBytes, boolean active) {
+    static final SlotStatus UNKNOWN = new SlotStatus(-1, -1, false);
+  }
+
+  private volatile SlotStatus slot = SlotStatus.UNKNOWN;
+  private volatile long slotReadAtNanos;
+
+  /**
+   * @return the slot as it stood at most a second ago (a scrape reads several of its figures);
+   *     {@link SlotStatus#UNKNOWN}'s figures when it cannot be read (no slot, no connection)
+   */
+  public SlotStatus slotStatus() {
+    long now = System.nanoTime();
+    if (slotReadAtNanos != 0 && now - slotReadAtNanos < 1_000_000_000L) {
+      return slot;
+    }
+    SlotStatus read = SlotStatus.UNKNOWN;
     try (Connection c = origin.connect();
-        java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)"
-            + " FROM pg_replication_slots WHERE slot_name = ?")) {
+        java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn),"
+            + " pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), active FROM pg_replication_slots WHERE slot_name = ?")) {
       ps.setString(1, MigrationSpec.slotName(name));
       try (java.sql.ResultSet rs = ps.executeQuery()) {
-        return rs.next() && rs.getObject(1) != null ? Math.max(0, rs.getLong(1)) : -1;
+        if (rs.next()) {
+          read = new SlotStatus(rs.getObject(1) == null ? -1 : Math.max(0, rs.getLong(1)),
+              rs.getObject(2) == null ? -1 : Math.max(0, rs.getLong(2)), rs.getBoolean(3));
+        }
       }
     } catch (SQLException | BatonException e) {
-      return -1;
+      read = SlotStatus.UNKNOWN;
     }
+    slot = read;
+    slotReadAtNanos = now;
+    return read;
+  }
+
+  /** @return {@link SlotStatus#lagBytes()} of {@link #slotStatus()} */
+  public long slotLagBytes() {
+    return slotStatus().lagBytes();
   }
 
   /** @return end-to-end lag of the last batch applied, ms (see {@link StreamSink#lastBatchLagMs()}) */

@@ -52,7 +52,8 @@ final class RunCommand {
     MigrationMetrics endpoint = metrics == null ? null : MigrationMetrics.serve(migration, spec, metrics);
     Controller controller = new Controller(migration, spec);
     if (endpoint != null) {
-      ControlApi.serve(endpoint, controller, token != null ? token : ApiToken.generate(workDir));
+      ControlApi.serve(endpoint, controller, new StatusViews(migration, spec),
+          token != null ? token : ApiToken.generate(workDir));
     }
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -252,6 +252,14 @@ final class SinkWorker implements AutoCloseable {
     appliedPositions.keySet().retainAll(mine);
   }
 
+  private void tell(SinkListener.Batch b) {
+    try {
+      shared.listener().batchApplied(b);
+    } catch (RuntimeException e) {
+      LOG.warn("sink {}: a batch listener failed: {}", migration, e.toString());
+    }
+  }
+
   private boolean inSnapshot(ChangeEvent e) {
     TxSnapshot filter = snapshotFilters.get(e.table());
     return filter != null && e.txId() != 0 && filter.sees(e.txId());
@@ -265,6 +273,9 @@ final class SinkWorker implements AutoCloseable {
     List<Map.Entry<String, TopicPartition>> markers = new ArrayList<>();
     List<ChangeEvent> batchEvents = new ArrayList<>();
     List<Long> commitTimes = new ArrayList<>();
+    Map<String, Long> appliedByTable = new HashMap<>();
+    Map<String, Long> quarantinedByTable = new HashMap<>();
+    long started = System.nanoTime();
     Map<TopicPartition, Long> edges = new HashMap<>();
     Map<TopicPartition, TableHold.State> verdicts = new HashMap<>();
     Map<TopicPartition, TableHold.State> holdStates = new HashMap<>();
@@ -327,6 +338,11 @@ final class SinkWorker implements AutoCloseable {
         }
         batch.addBatch();
         batchEvents.add(e);
+        if (e.table().equals(io.baton.state.QuarantinedRow.TABLE)) {
+          quarantinedByTable.merge(e.after().get("source_table"), 1L, Long::sum);
+        } else {
+          appliedByTable.merge(e.table().toString(), 1L, Long::sum);
+        }
         if (e.commitTimeMs() > 0) {
           commitTimes.add(e.commitTimeMs());
         }
@@ -337,8 +353,13 @@ final class SinkWorker implements AutoCloseable {
       storeOffsets(next, positions);
       conn.commit();
       long committedAt = System.currentTimeMillis();
-      for (long t : commitTimes) {
-        shared.lag().recordValue(Math.max(0, committedAt - t));
+      long[] lags = new long[commitTimes.size()];
+      for (int i = 0; i < lags.length; i++) {
+        lags[i] = Math.max(0, committedAt - commitTimes.get(i));
+        shared.lag().recordValue(lags[i]);
+      }
+      if (!appliedByTable.isEmpty() || !quarantinedByTable.isEmpty()) {
+        tell(new SinkListener.Batch(System.nanoTime() - started, lags, appliedByTable, quarantinedByTable));
       }
       appliedPositions.putAll(positions);
       settleHolds(edges, verdicts);

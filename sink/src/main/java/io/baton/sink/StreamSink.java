@@ -44,10 +44,10 @@ public final class StreamSink implements AutoCloseable {
    */
   record Shared(AtomicLong applied, AtomicLong skippedRepeats, AtomicLong skippedInSnapshot, AtomicLong lastCommitTimeMs,
       AtomicLong lastBatchLagMs, AtomicLong failedAttempts, Recorder lag, AtomicReference<Throwable> failure,
-      Map<String, Set<TopicPartition>> markers) {
-    Shared() {
+      Map<String, Set<TopicPartition>> markers, SinkListener listener) {
+    Shared(SinkListener listener) {
       this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
-          new Recorder(3), new AtomicReference<>(), new ConcurrentHashMap<>());
+          new Recorder(3), new AtomicReference<>(), new ConcurrentHashMap<>(), listener);
     }
 
     void markerApplied(String marker, TopicPartition partition) {
@@ -56,13 +56,14 @@ public final class StreamSink implements AutoCloseable {
   }
 
   private final String migration;
-  private final Shared shared = new Shared();
+  private final Shared shared;
   private final List<SinkWorker> workers = new ArrayList<>();
   private final int partitionCount;
 
-  private StreamSink(String migration, int partitionCount) {
+  private StreamSink(String migration, int partitionCount, SinkListener listener) {
     this.migration = migration;
     this.partitionCount = partitionCount;
+    this.shared = new Shared(listener);
   }
 
   /**
@@ -80,6 +81,23 @@ public final class StreamSink implements AutoCloseable {
    */
   public static StreamSink start(String migration, Database target, List<String> topics, String bootstrapServers,
       int threads) {
+    return start(migration, target, topics, bootstrapServers, threads, SinkListener.NONE);
+  }
+
+  /**
+   * Starts applying in background threads, telling a listener about each batch committed.
+   *
+   * @param migration as for {@link #start(String, Database, List, String, int)}
+   * @param target as there
+   * @param topics as there
+   * @param bootstrapServers as there
+   * @param threads as there
+   * @param listener told about every batch committed, on the sink's threads
+   * @return the running sink
+   * @throws BatonException as there
+   */
+  public static StreamSink start(String migration, Database target, List<String> topics, String bootstrapServers,
+      int threads, SinkListener listener) {
     if (threads < 1) {
       throw new IllegalArgumentException("a sink needs at least one thread, not " + threads);
     }
@@ -92,7 +110,7 @@ public final class StreamSink implements AutoCloseable {
     for (int i = 0; i < partitions.size(); i++) {
       dealt.get(i % n).add(partitions.get(i));
     }
-    StreamSink sink = new StreamSink(migration, partitions.size());
+    StreamSink sink = new StreamSink(migration, partitions.size(), listener);
     try {
       for (int i = 0; i < n; i++) {
         sink.workers.add(new SinkWorker(migration, target, dealt.get(i), bootstrapServers, i, sink.shared));
