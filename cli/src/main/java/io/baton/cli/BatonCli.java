@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
     description = "Zero-downtime PostgreSQL migrations: COPY snapshot, CDC through Kafka, verified cutover and rollback.",
     subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class, BatonCli.Run.class, BatonCli.Reconcile.class,
-        BatonCli.Report.class, BatonCli.Profile.class, BatonCli.SpecReferenceCommand.class, ControlCommands.Cutover.class,
+        BatonCli.Report.class, BatonCli.RunbookCmd.class, BatonCli.Profile.class, BatonCli.Plan.class, BatonCli.SpecReferenceCommand.class, ControlCommands.Cutover.class,
         ControlCommands.Rollback.class, ControlCommands.Finalize.class, ControlCommands.Status.class,
         QuarantineCommand.class},
     exitCodeListHeading = "Exit codes:%n",
@@ -72,18 +72,40 @@ public final class BatonCli implements Callable<Integer> {
           + " while Baton snapshots, streams, renames pgbench_accounts to accounts and abalance to balance, cuts over,"
           + " and rolls back, verifying after each step.", ""},
       footer = {"", "Examples:", "  baton demo --scale 10 --summary-json demo.json",
+          "  baton demo --operate   # you watch and cut over from the status page at http://127.0.0.1:9464/",
           "  baton demo --rate 0 --cycles 10 --summary-json cutovers.json   # ten cutovers and rollbacks at full speed"})
   static final class Demo implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "10", description = "pgbench scale factor, 100,000 accounts each (default: ${DEFAULT-VALUE}).")
     int scale;
 
+    @Option(names = "--operate", description = "Leave the migration to you: it streams until you cut over, roll back and"
+        + " finalize from the status page or with baton cutover/rollback/finalize, as with a real migration.")
+    boolean operate;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9464",
+        description = "With --operate: where the status page and the control API listen (default: ${DEFAULT-VALUE}).")
+    String listen;
+
     @CommandLine.Mixin
     RunOptionsMixin run = new RunOptionsMixin();
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
       if (scale < 1) {
         throw new SpecException("--scale must be at least 1");
+      }
+      if (operate) {
+        java.net.InetSocketAddress address = Run.metricsAddress(listen);
+        if (address == null || !address.getAddress().isLoopbackAddress()) {
+          throw new SpecException("--listen must be a loopback HOST:PORT for the demo, not '" + listen + "'");
+        }
+        try {
+          return OperatedDemo.run(scale, run.clients, run.rate, run.workDir(), run.postgres, address, System.out);
+        } finally {
+          if (!run.keepWorkDir && run.workDirOption == null) {
+            deleteTree(run.workDir());
+          }
+        }
       }
       Path work = run.workDir();
       Path spec = work.resolve("demo-spec.yaml");
@@ -332,6 +354,46 @@ public final class BatonCli implements Callable<Integer> {
     }
   }
 
+  @Command(name = "plan", mixinStandardHelpOptions = true,
+      description = {"Preflight plan: inspect the source and the target in read-only transactions, before anything is"
+          + " written, and print the inventory of the tables in the spec's scope (sizes, estimated rows, primary keys,"
+          + " replica identity, TOASTable columns, types Baton cannot carry, sequences, foreign keys and a parent-first"
+          + " load order, triggers, partitions, extensions, generated columns), the settings and rights on both sides,"
+          + " the estimates (target disk, WAL retained during the copy, copy duration from a measured copy rate), every"
+          + " risk with its severity, likelihood and fix, and the point of no return. Writes nothing anywhere.", "",
+          "Passwords come from the environment: BATON_SOURCE_PASSWORD and BATON_TARGET_PASSWORD.",
+          "Exits with 0 when no risk is blocking, 1 when one is (each printed with its fix), 2 on bad input (spec"
+              + " errors), 3 when a database cannot be reached.", ""},
+      footer = {"", "Example:", "  baton plan --spec shop.yaml --source postgresql://app@10.0.0.5:5432/shop"
+          + " --target postgresql://app@10.0.0.9:5432/shop --markdown plan.md --json plan.json"})
+  static final class Plan implements Callable<Integer> {
+    @CommandLine.Mixin
+    MigrationOptions migration = new MigrationOptions();
+
+    @Option(names = "--output", defaultValue = "text", paramLabel = "text|markdown|json",
+        description = "What standard output gets (default: ${DEFAULT-VALUE}).")
+    io.baton.cli.plan.PlanCommand.Output output;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the plan as Markdown to FILE.")
+    Path markdown;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the plan as JSON to FILE.")
+    Path json;
+
+    @Option(names = "--sample-seconds", defaultValue = "5", paramLabel = "N",
+        description = "Seconds between the two readings of the source's WAL position that give its WAL rate; 0 skips"
+            + " it (default: ${DEFAULT-VALUE}).")
+    int sampleSeconds;
+
+    @Override
+    public Integer call() throws IOException {
+      MigrationSpec loaded = migration.spec();
+      io.baton.cli.plan.PreflightPlan plan = io.baton.cli.plan.PlanCommand.run(loaded, migration.source(loaded),
+          migration.target(loaded), sampleSeconds, output, markdown, json, System.out, System.err);
+      return plan.blocking().isEmpty() ? OK : CHECK_FAILED;
+    }
+  }
+
   @Command(name = "spec-reference", mixinStandardHelpOptions = true,
       description = {"Print the reference of the migration spec format (Markdown): every key, its type, default,"
           + " meaning and an example, generated from the definitions the loader uses.", ""})
@@ -369,6 +431,32 @@ public final class BatonCli implements Callable<Integer> {
     }
   }
 
+
+  @Command(name = "runbook", mixinStandardHelpOptions = true,
+      description = {"Write the cutover and rollback runbook of a migration: the steps from preflight to finalize, each"
+          + " with its command, owner (a role; names to fill in), expected duration and go/no-go checkpoint, and the"
+          + " point of no return.", "",
+          "Durations come from what was measured: the source tables' size, and when the migration has run, the rate of"
+          + " its bulk copy and live verification and the write pauses of its switches (read from Baton's state on the"
+          + " target). It reads both databases and writes nothing.", "",
+          "Passwords come from the environment: BATON_SOURCE_PASSWORD and BATON_TARGET_PASSWORD.",
+          "Exits with 0, or 2 on bad input, 3 when a database cannot be reached.", ""},
+      footer = {"", "Example:", "  baton runbook --spec shop.yaml --source postgresql://app@10.0.0.5:5432/shop"
+          + " --target postgresql://app@10.0.0.9:5432/shop --markdown runbook.md --json runbook.json"})
+  static final class RunbookCmd implements Callable<Integer> {
+    @CommandLine.Mixin
+    MigrationOptions migration = new MigrationOptions();
+
+    @CommandLine.Mixin
+    DocumentOptions files = new DocumentOptions();
+
+    @Override
+    public Integer call() throws IOException {
+      MigrationSpec loaded = migration.spec();
+      return RunbookCommand.run(loaded, migration.spec, migration.source(loaded), migration.target(loaded), files.markdown,
+          files.json, System.out);
+    }
+  }
 
   /** Options shared by demo and rehearse, and the run that reports the summary. */
   static final class RunOptionsMixin {

@@ -144,6 +144,27 @@ class ControlIT {
     assertThat(query(target, "SELECT substr(detail, 1, 40) FROM baton.journal WHERE migration = 'ctl'"
         + " AND step = 'final-verification' ORDER BY id")).as("final verifications").hasSize(3)
         .allMatch(d -> d.matches("step final-verification: (cutover|rollback) equal.*"));
+
+    // the runbook's durations come from what this migration measured: its bulk copy and its switches
+    Path runbookJson = work.resolve("runbook.json");
+    Path runbookMd = work.resolve("runbook.md");
+    CliRun runbook = CliRun.of("runbook", "--spec", specFile.toString(), "--source", source.toString(), "--target",
+        target.toString(), "--json", runbookJson.toString(), "--markdown", runbookMd.toString());
+    assertThat(runbook.code()).as(runbook.out() + runbook.err()).isZero();
+    JsonNode book = new com.fasterxml.jackson.databind.ObjectMapper().readTree(runbookJson.toFile());
+    assertThat(book.path("measured").path("pauses_ms")).as("cutover, rollback, cutover").hasSize(3);
+    assertThat(book.path("measured").path("copy_bytes_per_second").asDouble()).isPositive();
+    assertThat(book.path("measured").path("copy_rate_from").asText()).startsWith("this migration's bulk copy");
+    assertThat(book.path("steps").findValuesAsText("command")).contains("baton cutover", "baton rollback",
+        "baton finalize --confirm ctl");
+    long longest = java.util.stream.StreamSupport.stream(book.path("measured").path("pauses_ms").spliterator(), false)
+        .mapToLong(JsonNode::asLong).max().orElseThrow();
+    JsonNode cutoverStep = java.util.stream.StreamSupport.stream(book.path("steps").spliterator(), false)
+        .filter(st -> st.path("command").asText().equals("baton cutover")).findFirst().orElseThrow();
+    assertThat(cutoverStep.path("expected_from").asText()).contains("longest of 3 switches measured");
+    assertThat(cutoverStep.path("expected_seconds").asLong()).isEqualTo(Math.max(1, Math.round(longest / 1000.0)));
+    assertThat(Files.readString(runbookMd)).contains("# Runbook: migration ctl").contains("| Migration lead | | |")
+        .contains("POINT OF NO RETURN").contains("- Checkpoint: GO when every gate says PASS");
   }
 
   private static JsonNode status(String api) {
