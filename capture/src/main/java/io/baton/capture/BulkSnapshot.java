@@ -193,8 +193,14 @@ public final class BulkSnapshot {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, tasks.size())),
         daemonThreads("baton-snapshot"));
     ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(daemonThreads("baton-snapshot-progress"));
-    reporter.scheduleAtFixedRate(() -> LOG.info(progress.line()), logEvery.toMillis(), logEvery.toMillis(),
-        TimeUnit.MILLISECONDS);
+    // on a terminal a progress bar redrawn every second; otherwise (a log file, a pipe) a log line
+    boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    if (terminal) {
+      reporter.scheduleAtFixedRate(() -> System.err.print("\r" + progress.bar(30) + "   "), 1, 1, TimeUnit.SECONDS);
+    } else {
+      reporter.scheduleAtFixedRate(() -> LOG.info(progress.line()), logEvery.toMillis(), logEvery.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     ExecutorCompletionService<SnapshotJournal.ChunkDone> done = new ExecutorCompletionService<>(pool);
     List<Future<SnapshotJournal.ChunkDone>> futures = new ArrayList<>();
     for (Task t : tasks) {
@@ -223,6 +229,9 @@ public final class BulkSnapshot {
     }
     if (failure != null) {
       throw failure;
+    }
+    if (terminal) {
+      System.err.println("\r" + progress.bar(30) + "   ");
     }
     LOG.info("{} ({} chunks in this run)", progress.line(), out.size());
     return out;

@@ -104,6 +104,34 @@ public final class SnapshotProgress {
     return rate == 0 ? -1 : (t.rowsLeft() + rate - 1) / rate;
   }
 
+  /**
+   * @return the fraction of the rows to copy that are copied, 0 to 1: over the tables' estimated
+   *     rows ({@code reltuples}), and 1 when every chunk is done
+   */
+  public double fractionDone() {
+    long done = 0;
+    long total = 0;
+    boolean allFinished = true;
+    for (Table t : tables()) {
+      done += t.rowsDone + t.rows.sum();
+      total += Math.max(t.estimatedRows, t.rowsDone + t.rows.sum());
+      allFinished &= t.finished();
+    }
+    return allFinished ? 1 : total == 0 ? 0 : Math.min(1, (double) done / total);
+  }
+
+  /**
+   * @param width the bar's width in characters
+   * @return a progress bar for a terminal: {@code snapshot [#####-----] 50% 1,234 rows 456 rows/s ETA 3 s}
+   */
+  public String bar(int width) {
+    double f = fractionDone();
+    int filled = (int) Math.round(f * width);
+    long eta = etaSeconds();
+    return String.format("snapshot [%s%s] %3d%% %,d rows %,d rows/s ETA %s", "#".repeat(filled), "-".repeat(width - filled),
+        Math.round(f * 100), rows(), rowsPerSecond(), eta < 0 ? "?" : eta + " s");
+  }
+
   /** @return one log line: totals, then each unfinished table */
   public String line() {
     StringBuilder sb = new StringBuilder();

@@ -57,4 +57,18 @@ class SnapshotProgressTest {
     p.add(TableName.parse("done"), 10, 1, 1, 10);
     assertThat(p.line()).doesNotContain("public.done");
   }
+
+  @Test
+  void shouldDrawABarForATerminal() {
+    AtomicLong now = new AtomicLong();
+    SnapshotProgress p = new SnapshotProgress(now::get);
+    SnapshotProgress.Table a = p.add(TableName.parse("a"), 1_000_000, 10, 2, 200_000);
+    now.set(2_000_000_000L);
+    a.read(300_000, 30_000_000);
+    assertThat(p.bar(10)).isEqualTo("snapshot [#####-----]  50% 300,000 rows 150,000 rows/s ETA 4 s");
+    for (int i = 0; i < 8; i++) {
+      a.chunkDone();
+    }
+    assertThat(p.fractionDone()).as("every chunk done, whatever the estimate said").isEqualTo(1.0);
+  }
 }
