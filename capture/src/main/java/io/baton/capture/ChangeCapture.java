@@ -97,7 +97,12 @@ public final class ChangeCapture implements AutoCloseable {
         })
         .build();
     this.executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "baton-capture-" + settings.migration());
+      Thread t = new Thread(() -> {
+        // structured logs (BATON_LOG_FORMAT=json) carry these as fields
+        org.slf4j.MDC.put("migration", settings.migration());
+        org.slf4j.MDC.put("stage", "capture");
+        r.run();
+      }, "baton-capture-" + settings.migration());
       t.setDaemon(true);
       return t;
     });

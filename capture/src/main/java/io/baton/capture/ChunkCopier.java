@@ -85,6 +85,10 @@ final class ChunkCopier {
 
   SnapshotJournal.ChunkDone copy(TableInfo table, RowTransform transform, TableName target, SnapshotChunk chunk,
       SnapshotProgress.Table progress) {
+    // structured logs (BATON_LOG_FORMAT=json) carry these as fields
+    org.slf4j.MDC.put("migration", migration);
+    org.slf4j.MDC.put("stage", "snapshot");
+    org.slf4j.MDC.put("table", table.name().toString());
     List<String> sourceColumns = table.columnNames();
     RowTransform.Compiled compiled = transform.compile(sourceColumns);
     String sql = "COPY (SELECT " + Sql.idents(sourceColumns) + " FROM " + table.name().quoted() + " WHERE "

@@ -58,7 +58,11 @@ final class Controller implements AutoCloseable {
   private final PrometheusQuery prometheus;
   private boolean triggersArmed;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "baton-controller");
+    Thread t = new Thread(() -> {
+      // structured logs (BATON_LOG_FORMAT=json) carry this as a field
+      org.slf4j.MDC.put("stage", "controller");
+      r.run();
+    }, "baton-controller");
     t.setDaemon(true);
     return t;
   });

@@ -98,7 +98,8 @@ class SecretMaskingIT {
     }
 
     assertThat(outputs.get("GET /api/journal")).as("the outputs were read").contains("SNAPSHOTTING");
-    assertThat(outputs.get("run: stdout and stderr (JSON logs)")).contains("\"formattedMessage\"");
+    assertThat(outputs.get("run: stdout and stderr (JSON logs)")).contains("\"formattedMessage\"")
+        .as("structured fields").containsPattern("\"stage\"\\s*:\\s*\"controller\"");
     assertThat(outputs).hasSizeGreaterThan(20).allSatisfy((what, text) -> assertThat(text).as(what)
         .doesNotContain(SOURCE_PASSWORD).doesNotContain(TARGET_PASSWORD));
   }

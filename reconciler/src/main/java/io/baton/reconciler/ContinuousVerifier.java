@@ -77,6 +77,9 @@ public final class ContinuousVerifier implements AutoCloseable {
   }
 
   private void loop(List<TableInfo> order, Map<TableInfo, RowTransform> transforms) {
+    // structured logs (BATON_LOG_FORMAT=json) carry these as fields
+    org.slf4j.MDC.put("migration", migration);
+    org.slf4j.MDC.put("stage", "verify");
     while (running) {
       long passStart = System.nanoTime();
       long passRows = 0;

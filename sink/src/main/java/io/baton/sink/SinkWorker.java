@@ -199,6 +199,9 @@ final class SinkWorker implements AutoCloseable {
   }
 
   private void run() {
+    // structured logs (BATON_LOG_FORMAT=json) carry these as fields
+    org.slf4j.MDC.put("migration", migration);
+    org.slf4j.MDC.put("stage", "sink");
     try {
       while (running) {
         takeHolds();
