@@ -61,7 +61,11 @@ public final class SourceCheck {
       TableInfo info = Catalog.describe(source, m.source());
       tables.put(m.source(), info);
       for (String col : m.columns().keySet()) {
-        if (info.column(col).isEmpty()) {
+        boolean generated = info.generated().stream().anyMatch(g -> g.name().equals(col));
+        if (generated && !m.columns().get(col).drop()) {
+          problems.add(where + ".columns." + col + ": column " + col + " of " + m.source() + " is generated: the target"
+              + " computes it from the same expression, so it can only be dropped (drop: true), not renamed or changed");
+        } else if (!generated && info.column(col).isEmpty()) {
           problems.add(where + ".columns." + col + ": table " + m.source() + " has no column '" + col
               + "' (columns: " + String.join(", ", info.columnNames()) + ")");
         }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * orders without a quantity. The bulk copy, the stream (inserts, an update that takes a row out of
  * scope and one that brings a row in, deletes), the reconciler, live verification, the profile's
  * dry run and the validation report agree with an independent SQL rendering of the spec over the
- * source.
+ * source. A stored generated column of the source is created generated on the target, which
+ * computes it.
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class CelIT {
@@ -70,7 +71,8 @@ class CelIT {
     exec(source, """
         CREATE SCHEMA ce;
         CREATE TABLE ce.orders (id int PRIMARY KEY, status text NOT NULL, price numeric(8,2) NOT NULL, qty int NOT NULL,
-          first_name text NOT NULL, last_name text NOT NULL, placed text NOT NULL);
+          first_name text NOT NULL, last_name text NOT NULL, placed text NOT NULL,
+          line_total numeric GENERATED ALWAYS AS (price * qty) STORED);
         INSERT INTO ce.orders SELECT g, CASE WHEN g % 10 = 0 THEN 'test' WHEN g % 35 = 0 THEN 'refund' ELSE 'new' END,
           (g % 997) * 1.01 + 0.05, CASE WHEN g % 7 = 0 THEN 0 ELSE g % 13 + 1 END, 'first' || g, 'last' || g,
           to_char(DATE '2001-01-01' + g, 'DD/MM/YYYY')
@@ -121,6 +123,10 @@ class CelIT {
       migration.catchUp();
       assertThat(query(target, ACTUAL)).as("the stream wrote spec(source)").isEqualTo(query(source, EXPECTED));
       assertThat(value(target, "SELECT full_name || ' ' || total FROM ce.orders WHERE id = 5001")).isEqualTo("Ada LOVELACE 37.02");
+      assertThat(value(target, "SELECT is_generated || ' ' || generation_expression FROM information_schema.columns"
+          + " WHERE table_schema = 'ce' AND table_name = 'orders' AND column_name = 'line_total'"))
+          .as("a generated column is created generated: the target computes it").isEqualTo("ALWAYS (price * (qty)::numeric)");
+      assertThat(value(target, "SELECT count(*) FROM ce.orders WHERE line_total IS DISTINCT FROM price * qty")).isEqualTo("0");
       assertThat(query(target, "SELECT count(*) FROM ce.orders WHERE id IN (1, 5002, 5003)")).containsExactly("0");
       assertThat(value(target, "SELECT rule FROM baton.quarantine WHERE source_key = '{\"id\":\"5003\"}'"))
           .isEqualTo("validate cel 'row.qty > 0 || row.status == 'refund''");

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates target tables from the source catalog through the spec (spec {@code schema: create}):
- * column types as {@code format_type} prints them (or as the column's cast makes them), the spec's
- * derived columns ({@code uuid NOT NULL UNIQUE} for a surrogate key, the declared type for a CEL expression), NOT NULL, defaults, the primary key, and a
+ * column types as {@code format_type} prints them (or as the column's cast makes them), stored
+ * generated columns with their expression (the target computes them), the spec's derived columns
+ * ({@code uuid NOT NULL UNIQUE} for a surrogate key, the declared type for a CEL expression), NOT
+ * NULL, defaults, the primary key, and a
  * sequence for each column fed by one (serial or identity), owned by the new column. Defaults
  * matter after cutover: the application's inserts on the target rely on them.
  */
@@ -54,6 +56,11 @@ public final class TargetSchema {
         }
         cols.add(sb.toString());
       });
+    }
+    // the target computes generated columns itself: neither the bulk copy nor the stream carries them
+    for (TableInfo.GeneratedColumn g : source.generated()) {
+      transform.targetColumn(g.name()).ifPresent(name -> cols.add(Sql.ident(name) + " " + g.type()
+          + " GENERATED ALWAYS AS (" + g.expression() + ") STORED"));
     }
     for (String derived : transform.derivedColumns()) {
       cols.add(Sql.ident(derived) + " " + transform.derivedType(derived) + transform.derivedConstraint(derived));

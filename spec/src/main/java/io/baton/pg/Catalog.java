@@ -31,6 +31,7 @@ public final class Catalog {
         throw new BatonException("table " + table + " does not exist in database " + conn.getCatalog());
       }
       List<ColumnInfo> columns = new ArrayList<>();
+      List<TableInfo.GeneratedColumn> generated = new ArrayList<>();
       try (PreparedStatement ps = conn.prepareStatement(
           "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,"
               + " (SELECT quote_ident(sn.nspname) || '.' || quote_ident(s.relname) FROM pg_depend d"
@@ -38,14 +39,18 @@ public final class Catalog {
               + "   JOIN pg_namespace sn ON sn.oid = s.relnamespace"
               + "  WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.classid = 'pg_class'::regclass"
               + "    AND d.deptype IN ('a', 'i') LIMIT 1),"
-              + " pg_get_expr(ad.adbin, ad.adrelid)"
+              + " pg_get_expr(ad.adbin, ad.adrelid), a.attgenerated"
               + " FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
               + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
         ps.setLong(1, oid);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            columns.add(new ColumnInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(5), rs.getString(4),
-                rs.getString(6)));
+            if ("s".equals(rs.getString(7))) {
+              generated.add(new TableInfo.GeneratedColumn(rs.getString(1), rs.getString(2), rs.getString(6)));
+            } else {
+              columns.add(new ColumnInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(5), rs.getString(4),
+                  rs.getString(6)));
+            }
           }
         }
       }
@@ -69,7 +74,7 @@ public final class Catalog {
           identity = rs.getString(1).charAt(0);
         }
       }
-      return new TableInfo(table, columns, pk, identity);
+      return new TableInfo(table, columns, pk, identity, generated);
     } catch (SQLException e) {
       throw PgErrors.classify("reading the catalog for table " + table, e);
     }

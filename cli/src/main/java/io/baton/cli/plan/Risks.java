@@ -428,8 +428,9 @@ public final class Risks {
   }
 
   /**
-   * A generated column is skipped by logical replication (5.4); Baton creates target columns from
-   * the source's defaults, and a generation expression is not a valid default (5.2).
+   * A generated column is skipped by logical replication (5.4) and by the bulk copy; with
+   * {@code schema: create} Baton creates it on the target with the same expression, otherwise the
+   * target's column must compute it.
    */
   private static void generatedColumns(PreflightPlan plan, TableReport t, List<Risk> out) {
     for (GeneratedColumn g : t.generatedColumns()) {
@@ -443,15 +444,20 @@ public final class Risks {
         continue;
       }
       boolean create = plan.schemaMode().equals("create");
-      out.add(new Risk("generated-column/" + col, create ? Severity.BLOCKING : Severity.HIGH,
-          create ? Likelihood.CERTAIN : Likelihood.LIKELY, col,
-          col + " is generated (" + g.expression() + "): logical decoding does not send generated columns, so rows written"
-              + " during the migration would reach the target without it" + (create
-              ? "; and Baton would create the target column with the expression as its DEFAULT, which PostgreSQL refuses"
-                  + " (a default cannot refer to columns)"
-              : "; and if the target's column is generated too, the sink's inserts into it are refused"),
-          "leave it out in the spec (tables[].columns." + g.column() + ": { drop: true }) and define it on the target: " + add,
-          REF_GENERATED));
+      if (create) {
+        out.add(new Risk("generated-column/" + col, Severity.LOW, Likelihood.CERTAIN, col,
+            col + " is generated (" + g.expression() + "): logical decoding does not send it and the bulk copy leaves it"
+                + " out; Baton creates it on the target as GENERATED ALWAYS AS (" + g.expression() + ") STORED, so the"
+                + " target computes it",
+            "nothing to do, unless the expression names a column the spec renames: then drop it in the spec"
+                + " (tables[].columns." + g.column() + ": { drop: true }) and define it on the target: " + add,
+            REF_GENERATED));
+        continue;
+      }
+      out.add(new Risk("generated-column/" + col, Severity.HIGH, Likelihood.LIKELY, col,
+          col + " is generated (" + g.expression() + "): neither the bulk copy nor the stream carries it, so the"
+              + " target's column must compute it itself",
+          "define it on the target as generated: " + add, REF_GENERATED));
     }
   }
 

@@ -158,11 +158,12 @@ class RisksTest {
   }
 
   @Test
-  void shouldBlockAGeneratedColumnThatBatonWouldTurnIntoADefault() {
+  void shouldNameWhoComputesAGeneratedColumnOnTheTarget() {
     PlanFixtures.Plan p = new PlanFixtures.Plan();
     p.table("public.line").generated.add(new GeneratedColumn("total", "numeric", "(qty * price)", false));
     Risk r = risk(p.judged(), "generated-column/public.line.total");
-    assertThat(r.severity()).isEqualTo(Severity.BLOCKING);
+    assertThat(r.severity()).as("schema: create makes it generated on the target").isEqualTo(Severity.LOW);
+    assertThat(r.what()).contains("GENERATED ALWAYS AS ((qty * price)) STORED");
     assertThat(r.mitigation()).contains("tables[].columns.total: { drop: true }")
         .contains("ALTER TABLE \"public\".\"line\" ADD COLUMN \"total\" numeric GENERATED ALWAYS AS (qty * price) STORED;");
     p.schemaMode = "existing";
