@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * prints its figures as JSON on standard output and, with {@code --json}, into a file.
  */
 @Command(name = "bench/run", mixinStandardHelpOptions = true, subcommands = {Bench.Snapshot.class, Bench.Stream.class, Bench.Verify.class,
-    Bench.Cutover.class},
+    Bench.Cutover.class, Bench.Transform.class},
     description = "Benchmarks Baton side by side with a raw COPY pipe and native logical replication.")
 public final class Bench {
   private Bench() {}
@@ -152,6 +152,32 @@ public final class Bench {
       } finally {
         Files.deleteIfExists(summary);
       }
+    }
+  }
+
+  /** {@code bench/run transform}: the row transform's rate per spec, side by side (no database). */
+  @Command(name = "transform", mixinStandardHelpOptions = true,
+      description = "Measures rows per second through the row transform for a spec that only renames, one that casts,"
+          + " and one that adds a CEL filter, rule and derived column, side by side in one JVM.")
+  static final class Transform implements Callable<Integer> {
+    @Option(names = "--seconds", defaultValue = "3", description = "seconds per spec and round (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "rounds; the last one is reported (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--json", description = "also write the figures to this file")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+      String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(TransformBench.run(seconds, rounds));
+      System.out.println(text);
+      if (json != null) {
+        Files.writeString(json, text + "\n");
+      }
+      return 0;
     }
   }
 }
