@@ -9,9 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.embedded.EmbeddedEnvironment;
 import io.baton.embedded.EmbeddedEnvironmentExtension;
 import io.baton.pg.Database;
-import io.baton.spec.MigrationSpec;
-import io.baton.spec.SpecLoader;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,24 +37,11 @@ class ControlIT {
   void shouldCutOverRollBackAndFinalizeOnOperatorCommandsWhileClientsWrite(EmbeddedEnvironment env) throws Exception {
     Database source = Environments.source(env);
     Database target = Environments.target(env);
-    RoutedPgbench.load(source, work);
-    Path specFile = Files.writeString(work.resolve("ctl.yaml"), RoutedPgbench.spec("ctl", env, "gates: { holdSeconds: 3 }",
-        "verify: { chunkMegabytes: 4 }"));
-    MigrationSpec spec = new SpecLoader().load(specFile);
-    Path tokenFile = work.resolve("token");
-    Files.writeString(tokenFile, "s3cret-token\n");
-    int port = RoutedPgbench.freePort();
-    String api = "http://127.0.0.1:" + port;
-    AtomicInteger runExit = new AtomicInteger(-1);
-    Thread run = new Thread(() -> {
-      try {
-        runExit.set(RunCommand.run(spec, source, target, env.kafka().bootstrapServers(), work.resolve("state"),
-            Duration.ofSeconds(5), new InetSocketAddress("127.0.0.1", port), ApiToken.given(tokenFile)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "baton-run");
-    run.start();
+    RunningBaton baton = RunningBaton.start(env, work, "ctl", "s3cret-token");
+    Path specFile = baton.specFile();
+    Path tokenFile = baton.tokenFile();
+    int port = baton.port();
+    String api = baton.api();
     try (PgbenchWorkload clients = new PgbenchWorkload(env.pgbouncer().host(), env.pgbouncer().port(),
         env.pgbouncer().alias(), source.user(), 4, 200, null, work.resolve("workload"), 10)) {
       clients.start();
@@ -128,9 +111,9 @@ class ControlIT {
     assertThat(wrongName.code()).isEqualTo(BatonCli.BAD_INPUT);
     CliRun fin = CliRun.of("finalize", "--confirm", "ctl", "--api", api, "--api-token-file", tokenFile.toString());
     assertThat(fin.code()).as(fin.out() + fin.err()).isZero();
-    run.join(Duration.ofSeconds(60).toMillis());
-    assertThat(run.isAlive()).isFalse();
-    assertThat(runExit.get()).isZero();
+    baton.thread().join(Duration.ofSeconds(60).toMillis());
+    assertThat(baton.thread().isAlive()).isFalse();
+    assertThat(baton.exit().get()).isZero();
     assertThat(value(source, "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'baton%'")).isEqualTo("0");
     assertThat(value(target, "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'baton%'")).isEqualTo("0");
     assertThat(value(target, "SELECT to_state FROM baton.journal WHERE migration = 'ctl' ORDER BY id DESC LIMIT 1"))

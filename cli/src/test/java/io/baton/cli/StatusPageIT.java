@@ -9,8 +9,6 @@ import io.baton.embedded.EmbeddedEnvironment;
 import io.baton.embedded.EmbeddedEnvironmentExtension;
 import io.baton.pg.Database;
 import io.baton.spec.MigrationSpec;
-import io.baton.spec.SpecLoader;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,25 +48,11 @@ class StatusPageIT {
   @Test
   void shouldShowTheMigrationLiveAndCutOverFromTheBrowser(EmbeddedEnvironment env) throws Exception {
     Database source = Environments.source(env);
-    Database target = Environments.target(env);
-    RoutedPgbench.load(source, work);
-    Path specFile = Files.writeString(work.resolve("page.yaml"), RoutedPgbench.spec("page", env, "gates: { holdSeconds: 3 }",
-        "verify: { chunkMegabytes: 4 }"));
-    MigrationSpec spec = new SpecLoader().load(specFile);
-    Path tokenFile = work.resolve("token");
-    Files.writeString(tokenFile, "page-token\n");
-    int port = RoutedPgbench.freePort();
-    String api = "http://127.0.0.1:" + port;
-    AtomicInteger runExit = new AtomicInteger(-1);
-    Thread run = new Thread(() -> {
-      try {
-        runExit.set(RunCommand.run(spec, source, target, env.kafka().bootstrapServers(), work.resolve("state"),
-            Duration.ofSeconds(5), new InetSocketAddress("127.0.0.1", port), ApiToken.given(tokenFile)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "baton-run");
-    run.start();
+    RunningBaton baton = RunningBaton.start(env, work, "page", "page-token");
+    MigrationSpec spec = baton.spec();
+    Path tokenFile = baton.tokenFile();
+    int port = baton.port();
+    String api = baton.api();
     WebDriver browser = null;
     try (PgbenchWorkload clients = new PgbenchWorkload(env.pgbouncer().host(), env.pgbouncer().port(),
         env.pgbouncer().alias(), source.user(), 2, 100, null, work.resolve("workload"), 10)) {
@@ -152,8 +135,8 @@ class StatusPageIT {
     }
     CliRun fin = CliRun.of("finalize", "--confirm", "page", "--api", api, "--api-token-file", tokenFile.toString());
     assertThat(fin.code()).as(fin.out() + fin.err()).isZero();
-    run.join(Duration.ofSeconds(60).toMillis());
-    assertThat(runExit.get()).isZero();
+    baton.thread().join(Duration.ofSeconds(60).toMillis());
+    assertThat(baton.exit().get()).isZero();
   }
 
   /** Debian's Chromium, headless, without the background traffic a closed network refuses. */
