@@ -157,7 +157,9 @@ public final class ChangeCapture implements AutoCloseable {
     p.setProperty("skipped.operations", "none");
     p.setProperty("slot.drop.on.stop", "false");
     p.setProperty("message.prefix.include.list", DrainMarkers.PREFIX);
-    p.setProperty("errors.max.retries", "3");
+    // a retriable error stops the engine at once (Debezium option errors.max.retries): the caller
+    // restarts the whole pipeline from the slot with one bounded backoff for every stage
+    p.setProperty("errors.max.retries", "0");
     // hand changes over as soon as they arrive rather than after the default 500 ms wait
     p.setProperty("poll.interval.ms", "10");
     // confirm the slot's position even while the captured tables are idle, so that the source
@@ -260,7 +262,12 @@ public final class ChangeCapture implements AutoCloseable {
   public void checkHealthy() {
     Throwable t = failure.get();
     if (t != null) {
-      throw new BatonException("capture " + settings.migration() + " failed: " + t.getMessage(), t);
+      Throwable root = t;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new BatonException("capture " + settings.migration() + " failed: " + t.getMessage()
+          + (root == t ? "" : " (" + root.getMessage() + ")"), t);
     }
   }
 

@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * <p>Slots and publications: the forward ones ({@code baton_<name>}) live on the source, the
  * reverse ones ({@code baton_<name>_rev}) on the target. {@link #close()} drops every one of them.
  */
-final class Migration implements AutoCloseable {
+final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
   private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
   /**
    * What the steps of a switch besides the drain are taken to cost until this process has measured
@@ -365,10 +365,51 @@ final class Migration implements AutoCloseable {
   /**
    * @throws BatonException when a stage of the running pipeline stopped on an error
    */
-  synchronized void checkHealthy() {
+  @Override
+  public synchronized void checkHealthy() {
     ReplicationPipeline running = forward != null ? forward : reverse;
     if (running != null) {
       running.checkHealthy();
+    }
+  }
+
+  /**
+   * Stops the direction that should run now (forward while STREAMING, reverse while CUT_OVER)
+   * without dropping its slot, after one of its stages failed; {@link #restartRunningPipeline()}
+   * starts it again. Does nothing in other states.
+   */
+  @Override
+  public synchronized void stopRunningPipeline() {
+    MigrationState s = journal.state();
+    if (s == MigrationState.STREAMING) {
+      stopStreaming();
+    } else if (s == MigrationState.CUT_OVER) {
+      stopReverse();
+    }
+  }
+
+  /**
+   * Starts the direction that should run now again from its slot and stored offsets (see
+   * {@link #resumeStreaming()}), stopping what is left of it first, and live verification with it
+   * when the spec asks for it. Does nothing while a switch is under way or the migration is done.
+   *
+   * @throws BatonException when the slot is gone (permanent: changes would be missing) or a
+   *     database or Kafka cannot be reached (retriable)
+   */
+  @Override
+  public synchronized void restartRunningPipeline() {
+    MigrationState s = journal.state();
+    if (s == MigrationState.STREAMING) {
+      stopStreaming();
+      resumeStreaming();
+    } else if (s == MigrationState.CUT_OVER) {
+      stopReverse();
+      resumeReverse();
+    } else {
+      return;
+    }
+    if (spec.verify().continuous()) {
+      startVerifying();
     }
   }
 

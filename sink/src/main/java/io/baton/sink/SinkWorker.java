@@ -55,13 +55,14 @@ import org.slf4j.LoggerFactory;
  * is released (or its {@link #HOLD_LEASE} runs out).
  *
  * <p>A poll's records are applied in one transaction. A retriable error (lost connection,
- * serialization failure) rolls it back and retries up to 5 times with exponential backoff; a
- * permanent error (a constraint violation, a value the column type rejects) rolls it back and stops
- * the sink with a message naming the table, key and LSN: nothing of the batch is applied.
+ * serialization failure) rolls it back and retries with exponential backoff for up to a minute
+ * ({@link io.baton.Backoff#SINK_BATCH}); a permanent error (a constraint violation, a value the
+ * column type rejects) rolls it back and stops the sink with a message naming the table, key and
+ * LSN: nothing of the batch is applied.
  */
 final class SinkWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
-  private static final int MAX_ATTEMPTS = 5;
+  private static final io.baton.Backoff RETRY = io.baton.Backoff.SINK_BATCH;
   /** How long a partition stays held when its holder neither releases it nor goes away. */
   static final Duration HOLD_LEASE = Duration.ofSeconds(60);
 
@@ -220,6 +221,7 @@ final class SinkWorker implements AutoCloseable {
 
   private void applyWithRetry(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
     boolean reconnect = false;
+    long firstFailure = 0;
     for (int attempt = 1; ; attempt++) {
       try {
         if (reconnect) {
@@ -229,10 +231,16 @@ final class SinkWorker implements AutoCloseable {
         return;
       } catch (BatonException e) {
         shared.failedAttempts().incrementAndGet();
-        if (!e.isRetriable() || attempt >= MAX_ATTEMPTS || !running) {
+        firstFailure = attempt == 1 ? System.nanoTime() : firstFailure;
+        long failingMs = (System.nanoTime() - firstFailure) / 1_000_000;
+        if (!e.isRetriable() || !running) {
           throw e;
         }
-        long backoff = Math.min(5000, 100L << attempt);
+        if (RETRY.exhausted(failingMs)) {
+          throw new BatonException("sink " + migration + " gave up after " + attempt + " attempts over " + failingMs
+              + " ms: " + e.getMessage(), e, true);
+        }
+        long backoff = RETRY.delayMillis(attempt);
         LOG.warn("sink {}: attempt {} failed ({}); retrying in {} ms", migration, attempt, e.getMessage(), backoff);
         Thread.sleep(backoff);
         reconnect = true;

@@ -1,0 +1,36 @@
+package io.baton.cli;
+
+import io.baton.embedded.EmbeddedEnvironment;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Starts {@code baton run} as a child JVM on this test's class path, as an operator would run it. */
+final class BatonProcess {
+  private BatonProcess() {}
+
+  /**
+   * @param env the servers: source, target and Kafka
+   * @param spec the spec file
+   * @param workDir the run's {@code --work-dir}
+   * @param log where the child's stdout and stderr go (replaced)
+   * @param environment extra environment variables
+   * @param extra more arguments after the connection options
+   * @return the running process
+   * @throws IOException when the JVM cannot be started
+   */
+  static Process run(EmbeddedEnvironment env, Path spec, Path workDir, Path log, Map<String, String> environment,
+      String... extra) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        BatonCli.class.getName(), "run", "--spec", spec.toString(), "--source", Environments.source(env).toString(),
+        "--target", Environments.target(env).toString(), "--kafka", env.kafka().bootstrapServers(), "--work-dir",
+        workDir.toString()));
+    cmd.addAll(List.of(extra));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(environment);
+    return pb.start();
+  }
+}

@@ -1,0 +1,122 @@
+package io.baton.cli;
+
+import io.baton.pg.Database;
+import io.baton.pg.PgErrors;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A client writing small transactions of every kind, about 100 a second, to {@code accounts (id
+ * bigint PRIMARY KEY, owner text, balance bigint, note text)} holding ids 1..accounts and to
+ * {@code ledger (kind text, amount int, note text)}, a table without a key: updates, inserts,
+ * deletes, key changes and multi-statement transfers.
+ *
+ * <p>A lost connection (the server restarted or the session was terminated) is not a failure: the
+ * client counts it in {@link #reconnects()}, connects again and goes on, as an application would.
+ * Any other error stops it and is kept in {@link #failure()}.
+ */
+final class WritingClient implements Runnable {
+  private final Database db;
+  private final long accounts;
+  private final Random random;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicLong transactions = new AtomicLong();
+  private final AtomicLong reconnects = new AtomicLong();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final Thread thread = new Thread(this, "writing-client");
+  private long nextId;
+
+  /**
+   * @param db where to write
+   * @param accounts the highest account id loaded
+   * @param random the source of every choice (seeded by the test, printed on failure)
+   */
+  WritingClient(Database db, long accounts, Random random) {
+    this.db = db;
+    this.accounts = accounts;
+    this.random = random;
+    this.nextId = accounts + 1;
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  void stop() throws InterruptedException {
+    running.set(false);
+    thread.join(30_000);
+  }
+
+  /** @return transactions committed (as far as the client knows) */
+  long transactions() {
+    return transactions.get();
+  }
+
+  /** @return connections lost and made again */
+  long reconnects() {
+    return reconnects.get();
+  }
+
+  /** @return the error that stopped the client, or null */
+  Throwable failure() {
+    return failure.get();
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (running.get()) {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+          while (running.get()) {
+            st.execute(next());
+            transactions.incrementAndGet();
+            Thread.sleep(8);
+          }
+        } catch (SQLException e) {
+          if (!PgErrors.isRetriable(e)) {
+            throw e;
+          }
+          reconnects.incrementAndGet();
+        }
+      }
+    } catch (Throwable t) {
+      failure.set(t);
+    }
+  }
+
+  /** Connects, waiting up to 60 s for a restarting server. */
+  private Connection connect() throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      try {
+        return db.connect();
+      } catch (io.baton.BatonException e) {
+        if (!e.isRetriable() || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  private String next() {
+    long id = 1 + (long) (random.nextDouble() * accounts);
+    return switch (random.nextInt(8)) {
+      case 0 -> "UPDATE accounts SET balance = balance + 1, note = 'u' WHERE id = " + id;
+      case 1 -> "INSERT INTO accounts VALUES (" + nextId++ + ", 'new', 0, NULL)";
+      case 2 -> "DELETE FROM accounts WHERE id = " + id;
+      case 3 -> "UPDATE accounts SET id = " + nextId++ + " WHERE id = " + id;
+      case 4 -> "INSERT INTO ledger VALUES ('k" + random.nextInt(10) + "', " + random.nextInt(100) + ", 'w')";
+      case 5 -> "DELETE FROM ledger WHERE ctid = (SELECT ctid FROM ledger WHERE kind = 'k3' LIMIT 1)";
+      case 6 -> "UPDATE ledger SET amount = amount + 1 WHERE ctid = (SELECT ctid FROM ledger WHERE kind = 'k5' LIMIT 1)";
+      default -> "BEGIN; UPDATE accounts SET balance = balance - 5 WHERE id = " + id
+          + "; UPDATE accounts SET balance = balance + 5 WHERE id = " + (1 + (long) (random.nextDouble() * accounts))
+          + "; INSERT INTO ledger VALUES ('transfer', 5, NULL); COMMIT";
+    };
+  }
+}
