@@ -124,7 +124,15 @@ final class ChunkCopier {
               fields.writeFields(projection, encoded);
               load.encodedRow(encoded.array(), 0, encoded.size());
             } else {
-              String[] decoded = CopyText.decode(line, sourceColumns.size());
+              String[] decoded;
+              try {
+                decoded = CopyText.decode(line, sourceColumns.size());
+              } catch (CopyText.InvalidUtf8 e) {
+                throw new BatonException(where + ": column " + sourceColumns.get(e.column()) + " of the row with key "
+                    + keyOf(table, sourceColumns, e.values()) + " is not valid UTF-8 (the source database's encoding let"
+                    + " the bytes in); nothing of the chunk is applied. Fix the value on the source and start again",
+                    e, false);
+              }
               List<String> row;
               try {
                 String[] transformed = compiled.apply(decoded);

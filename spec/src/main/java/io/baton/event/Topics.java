@@ -2,16 +2,31 @@ package io.baton.event;
 
 import io.baton.pg.TableName;
 import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * Kafka topic names of one migration: the one place they are formed.
  *
  * <p>{@code baton.<migration>.source.<schema>.<table>} carries captured changes,
  * {@code baton.<migration>.target.<schema>.<table>} the transformed ones. Kafka allows only ASCII
- * letters, digits, '.', '_' and '-' in topic names, at most 249 characters ("Topic" naming rules in
- * Kafka's {@code org.apache.kafka.common.internals.Topic}); other characters become '_' and a CRC32
- * of the original name is appended so that two names never collide.
+ * letters, digits, '.', '_' and '-' in topic names, at most 249 characters, and refuses to create a
+ * topic whose name equals an existing one once every '.' is read as '_' (Kafka's
+ * {@code org.apache.kafka.common.internals.Topic}, {@code hasCollision}). So that two tables never
+ * share a topic, nor collide in that sense:
+ *
+ * <ul>
+ *   <li>a schema is written as it is when it has only ASCII letters and digits (at most 60), a table
+ *       when it has only ASCII letters, digits and '_' (at most 60): {@code public.pgbench_accounts};
+ *   <li>any other name is written as its first 40 characters with every other character replaced
+ *       (by '-' in a schema, '_' in a table), then '-' and 16 hex digits of the SHA-256 of the exact
+ *       name: {@code my-schema-1f0c...}, {@code x__DROP_TABLE_t_--2b9e...}.
+ * </ul>
+ *
+ * <p>A name written as it is never holds '-', a rewritten one always does; and the schema part never
+ * holds '_' or '.', so the first '_' or '.' after it ends it. The longest topic, for a migration
+ * name of 40 characters, has 175 characters.
  */
 public final class Topics {
   /**
@@ -32,6 +47,9 @@ public final class Topics {
    * Latency is unaffected: a batch goes when it is full, after {@code linger.ms}, or on flush.
    */
   public static final int PRODUCER_BATCH_BYTES = 1024 * 1024;
+
+  /** The longest schema or table name a topic carries as it is, in characters. */
+  private static final int PLAIN_MAX = 60;
 
   private Topics() {}
 
@@ -56,7 +74,7 @@ public final class Topics {
    * @return the topic of the table's captured changes
    */
   public static String source(String migration, TableName table) {
-    return "baton." + migration + ".source." + part(table.schema()) + "." + part(table.name());
+    return "baton." + migration + ".source." + part(table.schema(), true) + "." + part(table.name(), false);
   }
 
   /**
@@ -65,7 +83,7 @@ public final class Topics {
    * @return the topic of the table's transformed changes
    */
   public static String target(String migration, TableName table) {
-    return "baton." + migration + ".target." + part(table.schema()) + "." + part(table.name());
+    return "baton." + migration + ".target." + part(table.schema(), true) + "." + part(table.name(), false);
   }
 
   /**
@@ -77,19 +95,23 @@ public final class Topics {
     return "baton." + migration + ".quarantine";
   }
 
-  private static String part(String name) {
+  private static String part(String name, boolean schema) {
     StringBuilder b = new StringBuilder(name.length());
+    boolean plain = name.length() <= PLAIN_MAX;
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean allowed = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-';
-      b.append(allowed ? c : '_');
+      boolean allowed = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || !schema && c == '_';
+      plain &= allowed;
+      b.append(allowed ? c : schema ? '-' : '_');
     }
-    String safe = b.toString();
-    if (safe.equals(name) && safe.length() <= 60) {
+    if (plain) {
       return name;
     }
-    CRC32 crc = new CRC32();
-    crc.update(name.getBytes(StandardCharsets.UTF_8));
-    return safe.substring(0, Math.min(40, safe.length())) + "_" + Long.toHexString(crc.getValue());
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+      return b.substring(0, Math.min(40, b.length())) + "-" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+    }
   }
 }

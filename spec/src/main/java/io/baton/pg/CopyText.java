@@ -1,6 +1,9 @@
 package io.baton.pg;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -22,6 +25,9 @@ public final class CopyText {
    * @param line one row as received, with or without the trailing newline; UTF-8
    * @param columns the number of columns expected
    * @return the values, null for SQL NULL; size {@code columns}
+   * @throws InvalidUtf8 when a field's bytes are not valid UTF-8 (a source database in encoding
+   *     {@code SQL_ASCII} lets any bytes through): never replaced, so that nothing reaches the target
+   *     changed without notice
    * @throws io.baton.BatonException when the row has a different number of columns
    */
   public static String[] decode(byte[] line, int columns) {
@@ -33,12 +39,17 @@ public final class CopyText {
     int col = 0;
     ByteArrayOutputStream cur = new ByteArrayOutputStream(64);
     boolean isNull = false;
+    int invalid = -1;
     for (int i = 0; i <= end; i++) {
       if (i == end || line[i] == '\t') {
         if (col >= columns) {
           throw new io.baton.BatonException("COPY row has more than " + columns + " columns");
         }
-        out[col++] = isNull ? null : cur.toString(StandardCharsets.UTF_8);
+        String text = isNull ? null : utf8(cur.toByteArray());
+        if (!isNull && text == null && invalid < 0) {
+          invalid = col;
+        }
+        out[col++] = text;
         cur.reset();
         isNull = false;
         continue;
@@ -84,7 +95,52 @@ public final class CopyText {
     if (col != columns) {
       throw new io.baton.BatonException("COPY row has " + col + " columns, expected " + columns);
     }
+    if (invalid >= 0) {
+      throw new InvalidUtf8(invalid, out);
+    }
     return out;
+  }
+
+  /** @return the bytes decoded as UTF-8, or null when they are not valid UTF-8 */
+  private static String utf8(byte[] bytes) {
+    boolean ascii = true;
+    for (byte b : bytes) {
+      ascii &= b >= 0;
+    }
+    if (ascii) {
+      return new String(bytes, StandardCharsets.US_ASCII);
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A row with a field that is not valid UTF-8. {@link #values()} holds the other fields decoded, so
+   * that the caller can name the row's key; the invalid fields are null there.
+   */
+  public static final class InvalidUtf8 extends io.baton.BatonException {
+    private final int column;
+    private final transient String[] values;
+
+    InvalidUtf8(int column, String[] values) {
+      super("field " + (column + 1) + " of a COPY row is not valid UTF-8");
+      this.column = column;
+      this.values = values;
+    }
+
+    /** @return the first invalid field's number, from 0 */
+    public int column() {
+      return column;
+    }
+
+    /** @return every field of the row, null for SQL NULL and for the fields that are not valid UTF-8 */
+    public String[] values() {
+      return values.clone();
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.baton.pg;
 
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +26,25 @@ public final class Sql {
    */
   public static String idents(List<String> identifiers) {
     return identifiers.stream().map(Sql::ident).collect(Collectors.joining(", "));
+  }
+
+  private static final String WORD = "(?:[\\p{L}_][\\p{L}\\p{N}_$]*|\"(?:[^\"]|\"\")+\")";
+  private static final String MODIFIER = "(?:\\s*\\(\\s*\\d+\\s*(?:,\\s*\\d+\\s*)*\\))?";
+  private static final Pattern TYPE_NAME = Pattern.compile(WORD + "(?:\\." + WORD + ")*" + MODIFIER
+      + "(?:\\s+" + WORD + MODIFIER + ")*(?:\\s*\\[\\s*\\d*\\s*\\])*");
+
+  /**
+   * Whether a text is a type name and nothing else, so that it may stand in DDL as it is (a type
+   * cannot be quoted as one identifier: {@code numeric(12,2)}, {@code double precision},
+   * {@code "My Schema"."Mood"[]}).
+   *
+   * @param type a type as a spec writes it; null gives false
+   * @return true when it is words (letters, digits, '_', '$'; or double-quoted), optionally
+   *     schema-qualified, each optionally with a modifier of integers in parentheses, optionally
+   *     followed by array brackets; false for anything else, such as {@code ;}, {@code '} or comments
+   */
+  public static boolean isTypeName(String type) {
+    return type != null && TYPE_NAME.matcher(type.strip()).matches();
   }
 
   /**

@@ -58,9 +58,19 @@ public record TableName(String schema, String name) {
     return Sql.ident(schema) + "." + Sql.ident(name);
   }
 
-  /** @return {@code schema.name} without quotes, for messages and topic names */
+  /**
+   * The text form for messages, labels and Baton's state tables: {@code schema.name}, where a part
+   * holding a dot or a double quote is written in double quotes ({@code "my.schema".orders}), so
+   * that {@link #parse} of it always gives this name back.
+   *
+   * @return the name as text; never null
+   */
   @Override
   public String toString() {
-    return schema + "." + name;
+    return part(schema) + "." + part(name);
+  }
+
+  private static String part(String p) {
+    return p.indexOf('.') < 0 && p.indexOf('"') < 0 ? p : Sql.ident(p);
   }
 }

@@ -34,4 +34,21 @@ class CopyTextTest {
     assertThatThrownBy(() -> CopyText.decode("a\tb\n".getBytes(StandardCharsets.UTF_8), 3))
         .hasMessageContaining("2 columns, expected 3");
   }
+
+  @Test
+  void shouldRefuseInvalidUtf8RatherThanReplaceIt() {
+    // 7, a Latin-1 e acute (0xE9: no UTF-8), and an escaped 0xFF byte
+    byte[] row = {'7', '\t', 'c', 'a', 'f', (byte) 0xE9, '\t', '\\', 'x', 'f', 'f', '\n'};
+    assertThatThrownBy(() -> CopyText.decode(row, 3)).isInstanceOfSatisfying(CopyText.InvalidUtf8.class, e -> {
+      assertThat(e.column()).isEqualTo(1);
+      assertThat(e.values()).containsExactly("7", null, null);
+      assertThat(e).hasMessageContaining("field 2").hasMessageContaining("not valid UTF-8");
+    });
+  }
+
+  @Test
+  void shouldKeepEveryUnicodeCharacterIncludingAGenuineReplacementCharacter() {
+    String text = "👩‍👩‍👧 e\u0301 שלום \u202E \uFEFF \uFFFD 𝄞";
+    assertThat(CopyText.decode(CopyText.encode(List.of(text)), 1)).containsExactly(text);
+  }
 }

@@ -1,5 +1,6 @@
 package io.baton.spec.value;
 
+import io.baton.pg.Sql;
 import io.baton.spec.SpecException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -79,6 +80,10 @@ public final class CastOp implements ValueOp {
       throw new SpecException("to", "cast needs to: the PostgreSQL type, for example date or numeric(12,2)");
     }
     String t = to.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+    if (!Sql.isTypeName(t)) {
+      throw new SpecException("to", "cast.to '" + to + "' is not a PostgreSQL type name: letters, digits, '_', '$' or"
+          + " double-quoted names, a modifier such as (12,2) and [] only, for example numeric(12,2)");
+    }
     Kind kind = kindOf(t);
     if (format != null && kind != Kind.DATE && kind != Kind.TIMESTAMP) {
       throw new SpecException("format", "cast.format applies to date and timestamp casts, not to " + t);
