@@ -23,8 +23,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -141,8 +139,7 @@ public final class ChangeCapture implements AutoCloseable {
     p.setProperty("publication.name", s.publication());
     p.setProperty("publication.autocreate.mode", "disabled");
     p.setProperty("snapshot.mode", "no_data");
-    p.setProperty("table.include.list", s.tables().stream()
-        .map(t -> Pattern.quote(t.schema()) + "\\." + Pattern.quote(t.name())).collect(Collectors.joining(",")));
+    p.setProperty("table.include.list", TableIncludeList.of(s.tables()));
     p.setProperty("decimal.handling.mode", "string");
     p.setProperty("time.precision.mode", "adaptive_time_microseconds");
     p.setProperty("interval.handling.mode", "string");

@@ -48,7 +48,7 @@ class HostileInputIT {
   private static final String LONG_TABLE = "ı".repeat(31) + "t";
   private static final String TARGET_SCHEMA = "Ziel.Şema \"2\"";
   private static final String EVIL_USER_COLUMN = "x\"); " + DROP;
-  private static final String EVIL_TABLE = "x'; " + DROP;
+  private static final String EVIL_TABLE = "x', y'; " + DROP;
   private static final String EVIL_COLUMN = "\"); " + DROP;
   private static final String FILL = "'; " + DROP;
   private static final String MAPPED = "$$ \\ \"); " + DROP;
@@ -80,7 +80,7 @@ class HostileInputIT {
             'Ünï "der"': { cel: 'row["Mixed Case"] + "$$\\\\" + row["user"]' }
           validate:
             - { cel: 'row["müşterı"] != "bad"' }
-        - source: 'public."x''; DROP TABLE sentinel; --"'
+        - source: 'public."x'', y''; DROP TABLE sentinel; --"'
           target: '"inj$$".\"""); DROP TABLE sentinel; --"'
           columns:
             '$$': { rename: '''; DROP TABLE sentinel; --' }
