@@ -1,6 +1,7 @@
 package io.baton.transform;
 
 import io.baton.BatonException;
+import io.baton.LogFields;
 import io.baton.event.ChangeEvent;
 import io.baton.event.ChangeEventJson;
 import io.baton.event.Topics;
@@ -136,12 +137,17 @@ public final class TransformStage implements AutoCloseable {
    * @throws BatonException to halt the stage, when the table says {@code onInvalid: halt}
    */
   private static ChangeEvent rejected(String migration, RowTransform t, ChangeEvent in, RowRejected r) {
-    if (t.onInvalid() != TableMapping.OnInvalid.QUARANTINE) {
-      throw new BatonException("transform " + migration + " halted at the row with key " + in.key() + " (LSN " + in.lsn()
-          + "): " + r.getMessage() + ". Nothing after it is applied until the spec or the data is fixed and the"
-          + " pipeline restarted", r, false);
+    try (LogFields f = LogFields.of("migration", migration, "stage", "transform", "table", in.table().toString(), "lsn",
+        String.valueOf(in.lsn()))) {
+      if (t.onInvalid() != TableMapping.OnInvalid.QUARANTINE) {
+        BatonException halt = new BatonException("transform " + migration + " halted at the row with key " + in.key()
+            + " (LSN " + in.lsn() + "): " + r.getMessage() + ". Nothing after it is applied until the spec or the data is"
+            + " fixed and the pipeline restarted", r, false);
+        LOG.error(halt.getMessage());
+        throw halt;
+      }
+      LOG.warn("transform {}: quarantined the row with key {} (LSN {}): {}", migration, in.key(), in.lsn(), r.getMessage());
     }
-    LOG.warn("transform {}: quarantined the row with key {} (LSN {}): {}", migration, in.key(), in.lsn(), r.getMessage());
     return QuarantinedRow.of(migration, in.key() == null || in.key().isEmpty() ? in.after() : in.key(), in.after(),
         in.lsn().toString(), r).asChange(in);
   }
