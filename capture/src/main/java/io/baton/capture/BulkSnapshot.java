@@ -7,6 +7,7 @@ import io.baton.pg.PgErrors;
 import io.baton.pg.Sql;
 import io.baton.pg.TableInfo;
 import io.baton.pg.TableName;
+import io.baton.progress.ProgressDisplay;
 import io.baton.spec.RowTransform;
 import io.baton.spec.SnapshotSettings;
 import io.baton.state.ChunkPlanner;
@@ -25,8 +26,6 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,15 +191,8 @@ public final class BulkSnapshot {
     ChunkCopier copier = new ChunkCopier(source, snapshotName, loader, migration, aborted::get);
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, tasks.size())),
         daemonThreads("baton-snapshot"));
-    ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(daemonThreads("baton-snapshot-progress"));
-    // on a terminal a progress bar redrawn every second; otherwise (a log file, a pipe) a log line
-    boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));
-    if (terminal) {
-      reporter.scheduleAtFixedRate(() -> System.err.print("\r" + progress.bar(30) + "   "), 1, 1, TimeUnit.SECONDS);
-    } else {
-      reporter.scheduleAtFixedRate(() -> LOG.info(progress.line()), logEvery.toMillis(), logEvery.toMillis(),
-          TimeUnit.MILLISECONDS);
-    }
+    ProgressDisplay display = ProgressDisplay.start("baton-snapshot-progress", () -> progress.bar(30), progress::line, logEvery,
+        LOG);
     ExecutorCompletionService<SnapshotJournal.ChunkDone> done = new ExecutorCompletionService<>(pool);
     List<Future<SnapshotJournal.ChunkDone>> futures = new ArrayList<>();
     for (Task t : tasks) {
@@ -225,13 +217,10 @@ public final class BulkSnapshot {
       throw new BatonException("bulk snapshot interrupted after " + out.size() + " of " + tasks.size() + " chunks", e);
     } finally {
       pool.shutdownNow();
-      reporter.shutdownNow();
+      display.stop(failure == null && out.size() == futures.size());
     }
     if (failure != null) {
       throw failure;
-    }
-    if (terminal) {
-      System.err.println("\r" + progress.bar(30) + "   ");
     }
     LOG.info("{} ({} chunks in this run)", progress.line(), out.size());
     return out;

@@ -125,11 +125,7 @@ public final class SnapshotProgress {
    * @return a progress bar for a terminal: {@code snapshot [#####-----] 50% 1,234 rows 456 rows/s ETA 3 s}
    */
   public String bar(int width) {
-    double f = fractionDone();
-    int filled = (int) Math.round(f * width);
-    long eta = etaSeconds();
-    return String.format("snapshot [%s%s] %3d%% %,d rows %,d rows/s ETA %s", "#".repeat(filled), "-".repeat(width - filled),
-        Math.round(f * 100), rows(), rowsPerSecond(), eta < 0 ? "?" : eta + " s");
+    return io.baton.progress.ProgressBar.render("snapshot", fractionDone(), width, rows(), rowsPerSecond(), etaSeconds());
   }
 
   /** @return one log line: totals, then each unfinished table */
@@ -137,7 +133,7 @@ public final class SnapshotProgress {
     StringBuilder sb = new StringBuilder();
     long eta = etaSeconds();
     sb.append(String.format("snapshot: %,d rows, %,d MB, %,d rows/s, ETA %s", rows(), bytes() / 1_000_000,
-        rowsPerSecond(), eta < 0 ? "unknown" : eta + " s"));
+        rowsPerSecond(), io.baton.progress.ProgressBar.eta(eta)));
     for (Table t : tables()) {
       if (!t.finished()) {
         sb.append(String.format("; %s %,d/%s rows, chunks %d/%d", t.table, t.rowsDone + t.rows.sum(),

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
     subcommands = {BatonCli.Demo.class, BatonCli.Rehearse.class, BatonCli.Run.class, BatonCli.Reconcile.class,
         BatonCli.Report.class, BatonCli.RunbookCmd.class, BatonCli.Profile.class, BatonCli.Plan.class, BatonCli.SpecReferenceCommand.class, ControlCommands.Cutover.class,
         ControlCommands.Rollback.class, ControlCommands.Finalize.class, ControlCommands.Status.class,
-        QuarantineCommand.class},
+        QuarantineCommand.class, TransformCommand.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every check passed", "1:a check failed (see the summary)", "2:bad input", "3:environment not usable"})
 public final class BatonCli implements Callable<Integer> {
@@ -196,10 +196,7 @@ public final class BatonCli implements Callable<Integer> {
       MigrationSpec loaded = migration.spec();
       Database s = migration.source(loaded);
       Database t = migration.target(loaded);
-      String bootstrap = kafka != null ? kafka : loaded.kafka() != null ? loaded.kafka().bootstrapServers() : null;
-      if (bootstrap == null) {
-        throw new SpecException("no Kafka cluster: pass --kafka HOST:PORT, or give kafka.bootstrapServers in the spec");
-      }
+      String bootstrap = kafka(kafka, loaded);
       if (dryRun) {
         return DryRun.run(loaded, s, t, bootstrap, System.out);
       }
@@ -209,6 +206,20 @@ public final class BatonCli implements Callable<Integer> {
       Files.createDirectories(workDir);
       return RunCommand.run(loaded, s, t, bootstrap, workDir.toAbsolutePath(), java.time.Duration.ofSeconds(10),
           metricsAddress(metrics), ApiToken.given(apiTokenFile));
+    }
+
+    /**
+     * @param option the value of {@code --kafka}, or null
+     * @param spec the loaded spec
+     * @return the Kafka bootstrap servers: the option, or else the spec's {@code kafka.bootstrapServers}
+     * @throws SpecException when neither gives them
+     */
+    static String kafka(String option, MigrationSpec spec) {
+      String bootstrap = option != null ? option : spec.kafka() != null ? spec.kafka().bootstrapServers() : null;
+      if (bootstrap == null) {
+        throw new SpecException("no Kafka cluster: pass --kafka HOST:PORT, or give kafka.bootstrapServers in the spec");
+      }
+      return bootstrap;
     }
 
     /** @return the address, or null for {@code off} */

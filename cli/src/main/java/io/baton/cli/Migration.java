@@ -41,7 +41,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,16 +133,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
    * @throws BatonException with every problem found and its fix
    */
   static Map<TableInfo, RowTransform> check(MigrationSpec spec, Database source, Database target, String bootstrapServers) {
-    Map<TableName, TableInfo> tables;
-    try (Connection s = source.connect()) {
-      tables = SourceCheck.check(s, spec);
-    } catch (SQLException e) {
-      throw PgErrors.classify("checking the source", e);
-    }
-    Map<TableInfo, RowTransform> forward = new LinkedHashMap<>();
-    for (var m : spec.tables()) {
-      forward.put(tables.get(m.source()), m.transform(tables.get(m.source())));
-    }
+    Map<TableInfo, RowTransform> forward = MigrationTables.forward(spec, source);
     if (spec.schema() == SchemaMode.EXISTING) {
       List<String> problems;
       try (Connection t = target.connect()) {
@@ -898,19 +888,12 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
   }
 
   private String reverseName() {
-    return spec.name() + "_rev";
+    return MigrationTables.reverseName(spec.name());
   }
 
   private Map<TableInfo, RowTransform> reverseTables() {
     if (reverseTables == null) {
-      reverseTables = new LinkedHashMap<>();
-      try (Connection t = target.connect()) {
-        for (Map.Entry<TableInfo, RowTransform> f : forwardTables.entrySet()) {
-          reverseTables.put(Catalog.describe(t, f.getValue().targetTable()), f.getValue().inverse(f.getKey()).transform());
-        }
-      } catch (SQLException e) {
-        throw PgErrors.classify("reading the target tables for reverse replication", e);
-      }
+      reverseTables = MigrationTables.reverse(target, forwardTables);
     }
     return reverseTables;
   }

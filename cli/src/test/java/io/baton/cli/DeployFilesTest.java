@@ -267,7 +267,7 @@ class DeployFilesTest {
     JsonNode compose = yaml(file);
     JsonNode services = compose.path("services");
     assertThat(fieldNames(services))
-        .containsExactlyInAnyOrder("source", "target", "kafka", "pgbouncer", "baton", "prometheus", "grafana");
+        .containsExactlyInAnyOrder("source", "target", "kafka", "pgbouncer", "baton", "transform", "prometheus", "grafana");
 
     for (String db : List.of("source", "target")) {
       JsonNode s = services.path(db);
@@ -368,6 +368,18 @@ class DeployFilesTest {
     assertThat(pgbouncerIni).contains("%include " + router.databasesFile()).contains("listen_port = " + router.port());
     assertThat(pgbouncerIni).containsPattern("(?m)^admin_users = .*\\b" + router.adminUser() + "\\b");
 
+    // The transform worker: the same image and spec, both passwords, the transform command only.
+    JsonNode transform = services.path("transform");
+    assertThat(transform.path("image").asText()).isEqualTo(baton.path("image").asText());
+    List<String> transformCommand = texts(transform.path("command"));
+    assertThat(transformCommand.get(0)).isEqualTo("transform");
+    assertThat(option(transformCommand, "--spec")).isEqualTo("/etc/baton/spec.yaml");
+    assertThat(configTargets(transform)).as("the spec is mounted in transform").containsEntry("/etc/baton/spec.yaml",
+        batonConfigs.get("/etc/baton/spec.yaml"));
+    assertThat(secretTargets(transform)).contains(spec.source().passwordFile(), spec.target().passwordFile())
+        .doesNotContain("/run/secrets/baton-api-token");
+    assertThat(transform.has("ports")).as("ports of transform").isFalse();
+
     // Monitoring: the Prometheus and Grafana files of this directory.
     assertThat(mounts(services.path("prometheus"))).anyMatch(m -> m[0].equals("./deploy/prometheus") && m[1].equals("/etc/prometheus"));
     assertThat(mounts(services.path("grafana")))
@@ -405,7 +417,12 @@ class DeployFilesTest {
     assertThat(byKind.keySet()).contains("Namespace", "ConfigMap", "Secret", "Deployment", "Service", "ServiceMonitor");
     JsonNode configMap = only(byKind, "ConfigMap");
     JsonNode secret = only(byKind, "Secret");
-    JsonNode deployment = only(byKind, "Deployment");
+    assertThat(byKind.get("Deployment")).extracting(d -> component(d.path("metadata")))
+        .containsExactlyInAnyOrder("controller", "transform");
+    JsonNode deployment = byKind.get("Deployment").stream().filter(d -> component(d.path("metadata")).equals("controller"))
+        .findFirst().orElseThrow();
+    JsonNode workers = byKind.get("Deployment").stream().filter(d -> component(d.path("metadata")).equals("transform"))
+        .findFirst().orElseThrow();
     JsonNode service = only(byKind, "Service");
     JsonNode monitor = only(byKind, "ServiceMonitor");
     Set<String> claims = byKind.getOrDefault("PersistentVolumeClaim", List.of()).stream()
@@ -478,27 +495,50 @@ class DeployFilesTest {
     // The spec in the ConfigMap is valid, its passwords come from the Secret, its router's file is mounted.
     MigrationSpec migration = new SpecLoader(n -> null).parse(configMap.path("data").path("spec.yaml").asText(),
         "configmap-spec.yaml");
-    Map<String, JsonNode> env = new HashMap<>();
-    for (JsonNode e : container.path("env")) {
-      env.put(e.path("name").asText(), e);
-    }
-    for (String variable : new String[] {migration.source().passwordEnv(), migration.target().passwordEnv()}) {
-      assertThat(variable).as("passwordEnv in the spec").isNotNull();
-      JsonNode ref = env.containsKey(variable) ? env.get(variable).path("valueFrom").path("secretKeyRef") : null;
-      assertThat(ref).as("environment variable %s from the Secret", variable).isNotNull();
-      assertThat(ref.path("name").asText()).isEqualTo(secret.path("metadata").path("name").asText());
-      assertThat(fieldNames(secret.path("stringData"))).contains(ref.path("key").asText());
-    }
+    assertPasswordsFromSecret(container, migration, secret);
     RouterSettings.PgBouncer router = migration.cutover().router().pgbouncer();
     assertThat(router).as("the spec's PgBouncer router").isNotNull();
     JsonNode routing = volumes.get(mountedVolume(container, router.databasesFile()));
     assertThat(routing).as("the volume holding %s", router.databasesFile()).isNotNull();
     assertThat(claims).contains(routing.path("persistentVolumeClaim").path("claimName").asText());
 
-    // The Service selects the pods; the ServiceMonitor selects the Service and its port.
+    // Transform workers: several, the controller's image, the transform command with the spec from the
+    // ConfigMap and the passwords from the Secret, no token, not root.
+    JsonNode workerSpec = workers.path("spec");
+    assertThat(workerSpec.path("replicas").asInt()).isEqualTo(2);
+    Map<String, String> workerLabels = textMap(workerSpec.path("template").path("metadata").path("labels"));
+    assertThat(workerLabels).containsAllEntriesOf(textMap(workerSpec.path("selector").path("matchLabels")));
+    assertThat(workerLabels.entrySet().containsAll(textMap(spec.path("selector").path("matchLabels")).entrySet()))
+        .as("the controller's Deployment selects the workers' pods").isFalse();
+    JsonNode workerPod = workerSpec.path("template").path("spec");
+    assertThat(workerPod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+    assertThat(workerPod.path("containers")).hasSize(1);
+    JsonNode worker = workerPod.path("containers").get(0);
+    assertThat(worker.path("image").asText()).isEqualTo(container.path("image").asText());
+    assertThat(worker.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
+    assertThat(worker.path("resources").path("limits").path("memory").asText()).isNotBlank();
+    List<String> workerArgs = new ArrayList<>(texts(worker.path("command")));
+    workerArgs.addAll(texts(worker.path("args")));
+    assertThat(workerArgs.get(0)).isEqualTo("transform");
+    assertThat(workerArgs).doesNotContain("--api-token-file", "--listen");
+    String workerSpecFile = option(workerArgs, "--spec");
+    Map<String, JsonNode> workerVolumes = new HashMap<>();
+    for (JsonNode v : workerPod.path("volumes")) {
+      workerVolumes.put(v.path("name").asText(), v);
+    }
+    JsonNode workerSpecVolume = workerVolumes.get(mountedVolume(worker, workerSpecFile));
+    assertThat(workerSpecVolume).as("the volume holding %s in the workers", workerSpecFile).isNotNull();
+    assertThat(workerSpecVolume.path("configMap").path("name").asText()).isEqualTo(configMap.path("metadata").path("name").asText());
+    assertThat(fileName(workerSpecFile)).isEqualTo(projectedFile(workerSpecVolume.path("configMap"), "spec.yaml"));
+    assertThat(workerVolumes.values()).as("the workers share no claim with the controller")
+        .noneMatch(v -> v.has("persistentVolumeClaim"));
+    assertPasswordsFromSecret(worker, migration, secret);
+
+    // The Service selects the controller's pods only; the ServiceMonitor selects the Service and its port.
     Map<String, String> selector = textMap(service.path("spec").path("selector"));
     assertThat(selector).isNotEmpty();
     assertThat(podLabels).containsAllEntriesOf(selector);
+    assertThat(workerLabels.entrySet().containsAll(selector.entrySet())).as("the Service selects the workers").isFalse();
     assertThat(service.path("spec").path("type").asText("ClusterIP")).isEqualTo("ClusterIP");
     JsonNode servicePort = service.path("spec").path("ports").get(0);
     assertThat(servicePort.path("name").asText()).isEqualTo("http");
@@ -518,6 +558,26 @@ class DeployFilesTest {
   // ---------------------------------------------------------------------------------------------
   // Reading the files
   // ---------------------------------------------------------------------------------------------
+
+  /** Checks that the spec's password variables are set in a container from the Secret's keys. */
+  private static void assertPasswordsFromSecret(JsonNode container, MigrationSpec migration, JsonNode secret) {
+    Map<String, JsonNode> env = new HashMap<>();
+    for (JsonNode e : container.path("env")) {
+      env.put(e.path("name").asText(), e);
+    }
+    for (String variable : new String[] {migration.source().passwordEnv(), migration.target().passwordEnv()}) {
+      assertThat(variable).as("passwordEnv in the spec").isNotNull();
+      JsonNode ref = env.containsKey(variable) ? env.get(variable).path("valueFrom").path("secretKeyRef") : null;
+      assertThat(ref).as("environment variable %s of %s from the Secret", variable, container.path("name").asText()).isNotNull();
+      assertThat(ref.path("name").asText()).isEqualTo(secret.path("metadata").path("name").asText());
+      assertThat(fieldNames(secret.path("stringData"))).contains(ref.path("key").asText());
+    }
+  }
+
+  /** @return a resource's {@code app.kubernetes.io/component} label */
+  private static String component(JsonNode metadata) {
+    return metadata.path("labels").path("app.kubernetes.io/component").asText();
+  }
 
   /** The repository root: the nearest directory upwards holding docker-compose.yml and deploy/. */
   private static Path root() {

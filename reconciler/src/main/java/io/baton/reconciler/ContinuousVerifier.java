@@ -102,7 +102,9 @@ public final class ContinuousVerifier implements AutoCloseable {
             return;
           }
           lastError = table.name() + ": " + e.getMessage();
-          LOG.warn("live verify of {} failed, trying again in {} ms: {}", table.name(), RETRY_MS, e.getMessage());
+          try (io.baton.LogFields f = io.baton.LogFields.of("table", table.name().toString())) {
+            LOG.warn("live verify of {} failed, trying again in {} ms: {}", table.name(), RETRY_MS, e.getMessage());
+          }
           try {
             Thread.sleep(RETRY_MS);
           } catch (InterruptedException ie) {

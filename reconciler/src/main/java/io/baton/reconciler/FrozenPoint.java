@@ -169,8 +169,15 @@ public final class FrozenPoint implements AutoCloseable {
     long start = System.nanoTime();
     List<TableComparison> out = new ArrayList<>();
     try {
-      for (Map.Entry<TableInfo, RowTransform> t : tables.entrySet()) {
-        out.add(compare(t.getKey(), t.getValue()));
+      VerifyProgress progress = new VerifyProgress("final verification",
+          VerifyProgress.estimates(source, tables.keySet().stream().map(TableInfo::name).toList()), System::nanoTime);
+      try (io.baton.progress.ProgressDisplay display = progress.display(LOG)) {
+        for (Map.Entry<TableInfo, RowTransform> t : tables.entrySet()) {
+          TableComparison c = compare(t.getKey(), t.getValue());
+          progress.tableDone(t.getKey().name(), c.sourceRows());
+          out.add(c);
+        }
+        display.stop(true);
       }
     } finally {
       close();

@@ -186,8 +186,10 @@ public final class LiveVerifier implements AutoCloseable {
     for (int attempt = 0; attempt <= settings.rechecks(); attempt++) {
       if (attempt > 0) {
         rechecks++;
-        LOG.info("live verify {}: chunk {} differs in {} rows; comparing again ({} of {})", table.name(), chunk.index(),
-            r.mismatched(), attempt, settings.rechecks());
+        try (io.baton.LogFields f = io.baton.LogFields.of("table", table.name().toString())) {
+          LOG.info("live verify {}: chunk {} differs in {} rows; comparing again ({} of {})", table.name(), chunk.index(),
+              r.mismatched(), attempt, settings.rechecks());
+        }
       }
       r = compareOnce(table, transform, kept, chunk, attempt);
       if (r.mismatched() == 0) {

@@ -55,9 +55,16 @@ public final class Reconciler {
    * @throws BatonException when either side cannot be read
    */
   public static List<TableComparison> compare(Database source, Database target, Map<TableInfo, RowTransform> tables) {
+    VerifyProgress progress = new VerifyProgress("reconcile",
+        VerifyProgress.estimates(source, tables.keySet().stream().map(TableInfo::name).toList()), System::nanoTime);
     List<TableComparison> out = new ArrayList<>();
-    for (Map.Entry<TableInfo, RowTransform> t : tables.entrySet()) {
-      out.add(compareTable(source, target, t.getKey(), t.getValue()));
+    try (io.baton.progress.ProgressDisplay display = progress.display(LOG)) {
+      for (Map.Entry<TableInfo, RowTransform> t : tables.entrySet()) {
+        TableComparison c = compareTable(source, target, t.getKey(), t.getValue());
+        progress.tableDone(t.getKey().name(), c.sourceRows());
+        out.add(c);
+      }
+      display.stop(true);
     }
     return out;
   }

@@ -56,12 +56,18 @@ final class VerifyPacer implements LiveVerifier.Pacer {
     }
     if (backOffLagMs > 0 && lagMs.getAsLong() > backOffLagMs) {
       backingOff = true;
-      LOG.info("live verify backs off: apply lag {} ms is above verify.backOffLagMs {}", lagMs.getAsLong(), backOffLagMs);
+      long lag = lagMs.getAsLong();
+      try (io.baton.LogFields f = io.baton.LogFields.of("lag_ms", Long.toString(lag))) {
+        LOG.info("live verify backs off: apply lag {} ms is above verify.backOffLagMs {}", lag, backOffLagMs);
+      }
       while (lagMs.getAsLong() > backOffLagMs) {
         sleeper.sleep(BACK_OFF_STEP_MS);
       }
       backingOff = false;
-      LOG.info("live verify goes on: apply lag {} ms", lagMs.getAsLong());
+      lag = lagMs.getAsLong();
+      try (io.baton.LogFields f = io.baton.LogFields.of("lag_ms", Long.toString(lag))) {
+        LOG.info("live verify goes on: apply lag {} ms", lag);
+      }
     }
   }
 

@@ -1,21 +1,21 @@
 package io.baton.transform;
 
 import io.baton.BatonException;
+import io.baton.LogFields;
 import io.baton.event.ChangeEvent;
 import io.baton.event.ChangeEventJson;
 import io.baton.event.Topics;
-import io.baton.pg.TableName;
 import io.baton.spec.RowRejected;
 import io.baton.spec.RowTransform;
 import io.baton.spec.TableMapping;
 import io.baton.state.QuarantinedRow;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -43,9 +43,12 @@ public final class TransformStage implements AutoCloseable {
   private final String migration;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-  private TransformStage(String migration, KafkaStreams streams) {
+  private final LongAdder processed;
+
+  private TransformStage(String migration, KafkaStreams streams, LongAdder processed) {
     this.migration = migration;
     this.streams = streams;
+    this.processed = processed;
   }
 
   /**
@@ -53,44 +56,77 @@ public final class TransformStage implements AutoCloseable {
    *
    * @param migration the migration name (topic names)
    * @param transforms one transform per source table in scope
-   * @return the topology: one source node over all source topics, a map, a sink choosing the topic
+   * @return the topology (see {@link #topology(String, List, LongAdder)})
    */
   public static Topology topology(String migration, List<RowTransform> transforms) {
-    Map<String, RowTransform> bySourceTopic = new HashMap<>();
-    Map<TableName, RowTransform> bySourceTable = new HashMap<>();
-    Map<String, String> targetTopics = new HashMap<>();
-    for (RowTransform t : transforms) {
-      bySourceTopic.put(Topics.source(migration, t.sourceTable()), t);
-      bySourceTable.put(t.sourceTable(), t);
-      targetTopics.put(Topics.source(migration, t.sourceTable()), Topics.target(migration, t.targetTable()));
-    }
+    return topology(migration, transforms, new LongAdder());
+  }
+
+  /**
+   * Builds the topology: one sub-topology per source table (its topic, a map, the target table's
+   * topic and the quarantine topic), so that each table is a Kafka Streams task of its own. Tasks
+   * are numbered by sub-topology and partition, and a sub-topology reading several one-partition
+   * topics would be a single task; one per table lets the consumer group spread tables over the
+   * instances of the application (the controller's and any number of {@code baton transform}
+   * workers).
+   *
+   * @param migration the migration name (topic names)
+   * @param transforms one transform per source table in scope
+   * @param processed counts every change event read (markers included)
+   * @return the topology
+   */
+  public static Topology topology(String migration, List<RowTransform> transforms, LongAdder processed) {
     StreamsBuilder builder = new StreamsBuilder();
-    KStream<byte[], Routed> routed = builder.stream(List.copyOf(bySourceTopic.keySet()),
-        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).flatMap((key, value) -> {
-          ChangeEvent in = ChangeEventJson.parse(value);
-          RowTransform t = bySourceTable.get(in.table());
-          if (t == null) {
-            throw new BatonException("transform " + migration + ": change event for table " + in.table()
-                + " which is not in the spec (LSN " + in.lsn() + ")");
-          }
-          try {
-            ChangeEvent out = t.apply(in);
-            return List.of(KeyValue.pair(ChangeEventJson.key(out.key()), new Routed(ChangeEventJson.value(out), false)));
-          } catch (RowRejected r) {
-            ChangeEvent q = rejected(migration, t, in, r);
-            ChangeEvent gone = t.withdrawn(in);
-            KeyValue<byte[], Routed> record = KeyValue.pair(ChangeEventJson.key(q.key()), new Routed(ChangeEventJson.value(q), true));
-            return gone == null ? List.of(record)
-                : List.of(KeyValue.pair(ChangeEventJson.key(gone.key()), new Routed(ChangeEventJson.value(gone), false)), record);
-          }
-        });
     Produced<byte[], byte[]> bytes = Produced.with(Serdes.ByteArray(), Serdes.ByteArray());
-    // a quarantined row's record goes down the table's own topic, in order with its other changes,
-    // after a delete of the row's older version, and the sink records it in baton.quarantine; a
-    // copy goes to the quarantine topic
-    routed.mapValues(Routed::value).to((key, value, ctx) -> targetTopics.get(ctx.topic()), bytes);
-    routed.filter((key, r) -> r.quarantined()).mapValues(Routed::value).to(Topics.quarantine(migration), bytes);
+    for (RowTransform t : transforms) {
+      KStream<byte[], Routed> routed = builder.stream(Topics.source(migration, t.sourceTable()),
+          Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).flatMap((key, value) -> {
+            processed.increment();
+            return transform(migration, t, ChangeEventJson.parse(value));
+          });
+      // a quarantined row's record goes down the table's own topic, in order with its other changes,
+      // after a delete of the row's older version, and the sink records it in baton.quarantine; a
+      // copy goes to the quarantine topic
+      routed.mapValues(Routed::value).to(Topics.target(migration, t.targetTable()), bytes);
+      routed.filter((key, r) -> r.quarantined()).mapValues(Routed::value).to(Topics.quarantine(migration), bytes);
+    }
     return builder.build();
+  }
+
+  /** @return the records one change event becomes: itself transformed, or a withdrawal and a quarantine record */
+  private static List<KeyValue<byte[], Routed>> transform(String migration, RowTransform t, ChangeEvent in) {
+    if (!in.table().equals(t.sourceTable())) {
+      throw new BatonException("transform " + migration + ": change event for table " + in.table() + " on the topic of "
+          + t.sourceTable() + " (LSN " + in.lsn() + ")");
+    }
+    try {
+      ChangeEvent out = t.apply(in);
+      return List.of(KeyValue.pair(ChangeEventJson.key(out.key()), new Routed(ChangeEventJson.value(out), false)));
+    } catch (RowRejected r) {
+      ChangeEvent q = rejected(migration, t, in, r);
+      ChangeEvent gone = t.withdrawn(in);
+      KeyValue<byte[], Routed> record = KeyValue.pair(ChangeEventJson.key(q.key()), new Routed(ChangeEventJson.value(q), true));
+      return gone == null ? List.of(record)
+          : List.of(KeyValue.pair(ChangeEventJson.key(gone.key()), new Routed(ChangeEventJson.value(gone), false)), record);
+    }
+  }
+
+  /**
+   * @param migration the migration name
+   * @param transforms one transform per source table
+   * @return every topic the stage reads or writes: each source table's, each target table's, and
+   *     the quarantine topic; for {@code KafkaTopics}-style creation ahead of the stage
+   */
+  public static List<String> topics(String migration, List<RowTransform> transforms) {
+    List<String> all = new ArrayList<>();
+    for (RowTransform t : transforms) {
+      all.add(Topics.source(migration, t.sourceTable()));
+    }
+    for (RowTransform t : transforms) {
+      all.add(Topics.target(migration, t.targetTable()));
+    }
+    all.add(Topics.quarantine(migration));
+    return all;
   }
 
   /** A transformed record, and whether it records a quarantined row; never serialized. */
@@ -101,18 +137,23 @@ public final class TransformStage implements AutoCloseable {
    * @throws BatonException to halt the stage, when the table says {@code onInvalid: halt}
    */
   private static ChangeEvent rejected(String migration, RowTransform t, ChangeEvent in, RowRejected r) {
-    if (t.onInvalid() != TableMapping.OnInvalid.QUARANTINE) {
-      throw new BatonException("transform " + migration + " halted at the row with key " + in.key() + " (LSN " + in.lsn()
-          + "): " + r.getMessage() + ". Nothing after it is applied until the spec or the data is fixed and the"
-          + " pipeline restarted", r, false);
+    try (LogFields f = LogFields.of("migration", migration, "stage", "transform", "table", in.table().toString(), "lsn",
+        String.valueOf(in.lsn()))) {
+      if (t.onInvalid() != TableMapping.OnInvalid.QUARANTINE) {
+        BatonException halt = new BatonException("transform " + migration + " halted at the row with key " + in.key()
+            + " (LSN " + in.lsn() + "): " + r.getMessage() + ". Nothing after it is applied until the spec or the data is"
+            + " fixed and the pipeline restarted", r, false);
+        LOG.error(halt.getMessage());
+        throw halt;
+      }
+      LOG.warn("transform {}: quarantined the row with key {} (LSN {}): {}", migration, in.key(), in.lsn(), r.getMessage());
     }
-    LOG.warn("transform {}: quarantined the row with key {} (LSN {}): {}", migration, in.key(), in.lsn(), r.getMessage());
     return QuarantinedRow.of(migration, in.key() == null || in.key().isEmpty() ? in.after() : in.key(), in.after(),
         in.lsn().toString(), r).asChange(in);
   }
 
   /**
-   * Starts the application.
+   * Starts the application with one stream thread, as the controller runs it.
    *
    * @param migration the migration name: topics, and the application id {@code baton-<name>-transform}
    * @param transforms one transform per source table
@@ -121,30 +162,102 @@ public final class TransformStage implements AutoCloseable {
    * @return the running stage
    */
   public static TransformStage start(String migration, List<RowTransform> transforms, String bootstrapServers, Path stateDir) {
+    return start(migration, transforms, bootstrapServers, stateDir, 1, null);
+  }
+
+  /**
+   * Starts the application. Every instance started with the same migration name joins the same
+   * consumer group (the application id), and Kafka Streams deals the tables' tasks out over all of
+   * them; no other coordination is needed.
+   *
+   * @param migration the migration name: topics, and the application id {@code baton-<name>-transform}
+   * @param transforms one transform per source table
+   * @param bootstrapServers the Kafka cluster
+   * @param stateDir Kafka Streams' {@code state.dir}; one per instance on a machine
+   * @param threads stream threads, at least 1; a thread runs one table's task at a time, so more
+   *     threads than tables leaves some idle
+   * @param clientId Kafka Streams' {@code client.id} (the prefix of its threads' names and client
+   *     ids, so that an instance is recognised in the group's membership and metrics), or null for
+   *     Kafka Streams' default ({@code <application id>-<process id>})
+   * @return the running stage
+   * @throws IllegalArgumentException when threads is below 1
+   */
+  public static TransformStage start(String migration, List<RowTransform> transforms, String bootstrapServers, Path stateDir,
+      int threads, String clientId) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("transform " + migration + ": threads must be at least 1, not " + threads);
+    }
     Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "baton-" + migration + "-transform");
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(migration));
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+    if (clientId != null) {
+      p.put(StreamsConfig.CLIENT_ID_CONFIG, clientId);
+    }
     Topics.producerTuning().forEach((k, v) -> p.put(StreamsConfig.producerPrefix(k), v));
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     // a member that died without leaving (kill -9) holds its partitions until its session times
     // out: 6 s, the broker's default group.min.session.timeout.ms, instead of the client's 45 s
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
-    KafkaStreams streams = new KafkaStreams(topology(migration, transforms), p);
-    TransformStage stage = new TransformStage(migration, streams);
+    LongAdder processed = new LongAdder();
+    KafkaStreams streams = new KafkaStreams(topology(migration, transforms, processed), p);
+    TransformStage stage = new TransformStage(migration, streams, processed);
     streams.setUncaughtExceptionHandler(e -> {
       stage.failure.compareAndSet(null, e);
       LOG.error("transform {} failed", migration, e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.RUNNING) {
+        LOG.info("transform {}: this instance transforms {}", migration, stage.describePartitions());
+      }
+    });
     streams.start();
-    LOG.info("transform {} started for {} tables", migration, transforms.size());
+    LOG.info("transform {} started for {} tables ({} stream thread{})", migration, transforms.size(), threads,
+        threads == 1 ? "" : "s");
     return stage;
+  }
+
+  /**
+   * @param migration the migration name
+   * @return the Kafka Streams application id, which is also its consumer group: {@code baton-<name>-transform}
+   */
+  public static String applicationId(String migration) {
+    return "baton-" + migration + "-transform";
+  }
+
+  /**
+   * @return the topic partitions whose tasks this instance runs now (active tasks of its stream
+   *     threads), sorted by topic; empty before the first assignment or after a failure
+   */
+  public List<String> localPartitions() {
+    List<String> partitions = new ArrayList<>();
+    try {
+      for (var thread : streams.metadataForLocalThreads()) {
+        for (var task : thread.activeTasks()) {
+          task.topicPartitions().forEach(tp -> partitions.add(tp.topic() + "-" + tp.partition()));
+        }
+      }
+    } catch (IllegalStateException e) {
+      return List.of();
+    }
+    partitions.sort(null);
+    return partitions;
+  }
+
+  /** @return change events (markers included) this instance has read since it started */
+  public long processed() {
+    return processed.sum();
+  }
+
+  private String describePartitions() {
+    List<String> local = localPartitions();
+    return local.isEmpty() ? "no topic partition for now" : local.size() + " topic partitions: " + String.join(", ", local);
   }
 
   /** @throws BatonException when the application stopped on an error */

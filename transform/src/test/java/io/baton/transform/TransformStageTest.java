@@ -35,6 +35,29 @@ class TransformStageTest {
 
 
   @Test
+  void shouldMakeEveryTableATaskOfItsOwnSoThatInstancesShareTheWork() {
+    MigrationSpec three = new SpecLoader().parse("""
+        name: t4
+        tables:
+          - source: public.a
+          - source: public.b
+            target: public.bb
+          - source: public.c
+        """, "spec.yaml");
+    var transforms = three.tables().stream().map(TableMapping::transform).toList();
+    var subtopologies = TransformStage.topology("t4", transforms).describe().subtopologies();
+    assertThat(subtopologies).hasSize(3);
+    assertThat(subtopologies).allSatisfy(s -> assertThat(s.nodes().stream()
+        .filter(n -> n instanceof org.apache.kafka.streams.TopologyDescription.Source).count()).isEqualTo(1));
+    assertThat(TransformStage.topics("t4", transforms)).containsExactly(
+        Topics.source("t4", TableName.parse("public.a")), Topics.source("t4", TableName.parse("public.b")),
+        Topics.source("t4", TableName.parse("public.c")), Topics.target("t4", TableName.parse("public.a")),
+        Topics.target("t4", TableName.parse("public.bb")), Topics.target("t4", TableName.parse("public.c")),
+        Topics.quarantine("t4"));
+    assertThat(TransformStage.applicationId("t4")).isEqualTo("baton-t4-transform");
+  }
+
+  @Test
   void shouldRenameTableAndColumnsDropColumnAndRekey() {
     var transforms = spec.tables().stream().map(TableMapping::transform).toList();
     Properties p = new Properties();
