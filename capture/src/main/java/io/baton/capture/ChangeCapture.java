@@ -90,7 +90,9 @@ public final class ChangeCapture implements AutoCloseable {
         .using((success, message, error) -> {
           if (!success) {
             failure.compareAndSet(null, error != null ? error : new BatonException(message));
-            LOG.error("capture of {} stopped: {}", settings.database(), message, error);
+            try (io.baton.LogFields f = io.baton.LogFields.of("lsn", lastLsn.get().toString())) {
+              LOG.error("capture of {} stopped: {}", settings.database(), message, error);
+            }
           }
         })
         .build();
@@ -186,7 +188,9 @@ public final class ChangeCapture implements AutoCloseable {
             sent.add(send(t, new ChangeEvent(ChangeEvent.Op.MARKER, t, null, null, Map.of("marker", id), lsn, ts, lastCommit,
                 txId == null ? 0 : txId)));
           }
-          LOG.debug("capture {}: drain marker {} at {}", settings.migration(), id, lsn);
+          try (io.baton.LogFields f = io.baton.LogFields.of("lsn", lsn.toString())) {
+            LOG.debug("capture {}: drain marker {} at {}", settings.migration(), id, lsn);
+          }
         } else {
           TableName table = new TableName(source.getString("schema"), source.getString("table"));
           ChangeEvent ev = new ChangeEvent(ChangeEvent.Op.of(op), table,

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -71,21 +70,13 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
       Map<TableInfo, RowTransform> tables, String bootstrapServers, Path workDir, ApplySettings apply,
       io.baton.sink.SinkListener listener) {
     List<RowTransform> transforms = List.copyOf(tables.values());
-    List<String> sourceTopics = new ArrayList<>();
-    List<String> targetTopics = new ArrayList<>();
-    for (RowTransform t : transforms) {
-      sourceTopics.add(Topics.source(name, t.sourceTable()));
-      targetTopics.add(Topics.target(name, t.targetTable()));
-    }
+    List<String> targetTopics = transforms.stream().map(t -> Topics.target(name, t.targetTable())).toList();
     try {
       java.nio.file.Files.createDirectories(workDir);
     } catch (java.io.IOException e) {
       throw new BatonException("cannot create work directory " + workDir + ": " + e.getMessage(), e);
     }
-    List<String> all = new ArrayList<>(sourceTopics);
-    all.addAll(targetTopics);
-    all.add(Topics.quarantine(name));
-    KafkaTopics.ensure(bootstrapServers, all);
+    KafkaTopics.ensure(bootstrapServers, TransformStage.topics(name, transforms));
     StreamSink sink = StreamSink.start(name, destination, targetTopics, bootstrapServers, apply.threads(), listener);
     TransformStage transform = null;
     try {

@@ -8,7 +8,6 @@ import io.baton.reconciler.VerifyResults;
 import io.baton.spec.MigrationSpec;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,17 +58,7 @@ final class RunCommand {
       ControlApi.serve(endpoint, controller, new StatusViews(migration, spec),
           token != null ? token : ApiToken.generate(workDir));
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      try {
-        stopped.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "baton-run-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    StopSignal stop = StopSignal.install("baton-run-stop");
     try {
       migration.start();
       LOG.info("migration {} is {}: streaming until stopped", spec.name(), migration.state());
@@ -106,7 +95,7 @@ final class RunCommand {
       if (endpoint != null) {
         endpoint.close();
       }
-      stopped.countDown();
+      stop.close();
     }
   }
 

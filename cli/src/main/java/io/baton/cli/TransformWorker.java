@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,19 +171,9 @@ final class TransformWorker implements AutoCloseable {
       Duration statusEvery) {
     MDC.put("migration", spec.name());
     MDC.put("stage", "transform");
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      try {
-        stopped.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "baton-transform-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
     TransformWorker worker = null;
     boolean interrupted = false;
+    StopSignal stop = StopSignal.install("baton-transform-stop");
     try {
       worker = start(spec, source, target, bootstrapServers, workDir, threads);
       LOG.info("transform worker for {} running ({} stream thread{} per direction): transforming until stopped", spec.name(),
@@ -218,14 +207,9 @@ final class TransformWorker implements AutoCloseable {
       if (worker != null) {
         worker.close();
       }
-      stopped.countDown();
+      stop.close();
       if (interrupted) {
         Thread.currentThread().interrupt();
-      }
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it waits for stopped, counted down above
       }
       MDC.remove("stage");
       MDC.remove("migration");

@@ -58,14 +58,7 @@ class CrashIT {
   void shouldConvergeAfterKillsDuringSnapshotAndStreaming(EmbeddedEnvironment env) throws Exception {
     Database source = Environments.source(env);
     Database target = Environments.target(env);
-    exec(source, """
-        CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, note text);
-        INSERT INTO accounts SELECT g, 'owner ' || g, g %% 1000, repeat('x', 60) FROM generate_series(1, %d) g;
-        CREATE TABLE ledger (kind text, amount int, note text);
-        ALTER TABLE ledger REPLICA IDENTITY FULL;
-        INSERT INTO ledger SELECT 'k' || (g %% 10), g %% 100, repeat('y', 60) FROM generate_series(1, 150000) g;
-        ANALYZE;
-        """.formatted(ACCOUNTS));
+    exec(source, WritingClient.schema(ACCOUNTS, 150_000));
     Path spec = Files.writeString(work.resolve("crash.yaml"), SPEC);
     Files.createDirectories(LOGS);
     long seed = System.nanoTime();

@@ -57,14 +57,7 @@ class FaultsIT {
   void shouldSurviveBrokerKillsDatabaseRestartsAndCutConnections(EmbeddedEnvironment env) throws Exception {
     Database source = Environments.source(env);
     Database target = Environments.target(env);
-    exec(source, """
-        CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, note text);
-        INSERT INTO accounts SELECT g, 'owner ' || g, g %% 1000, repeat('x', 60) FROM generate_series(1, %d) g;
-        CREATE TABLE ledger (kind text, amount int, note text);
-        ALTER TABLE ledger REPLICA IDENTITY FULL;
-        INSERT INTO ledger SELECT 'k' || (g %% 10), g %% 100, repeat('y', 60) FROM generate_series(1, 50000) g;
-        ANALYZE;
-        """.formatted(ACCOUNTS));
+    exec(source, WritingClient.schema(ACCOUNTS, 50_000));
     Path spec = Files.writeString(work.resolve("faults.yaml"), SPEC);
     Files.createDirectories(LOG.getParent());
     long seed = System.nanoTime();

@@ -43,6 +43,22 @@ final class WritingClient implements Runnable {
     this.nextId = accounts + 1;
   }
 
+  /**
+   * @param accounts how many accounts to load (ids 1..accounts)
+   * @param ledgerRows how many ledger rows to load
+   * @return SQL creating and loading the two tables the client writes to, then ANALYZE
+   */
+  static String schema(long accounts, long ledgerRows) {
+    return """
+        CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, note text);
+        INSERT INTO accounts SELECT g, 'owner ' || g, g %% 1000, repeat('x', 60) FROM generate_series(1, %d) g;
+        CREATE TABLE ledger (kind text, amount int, note text);
+        ALTER TABLE ledger REPLICA IDENTITY FULL;
+        INSERT INTO ledger SELECT 'k' || (g %% 10), g %% 100, repeat('y', 60) FROM generate_series(1, %d) g;
+        ANALYZE;
+        """.formatted(accounts, ledgerRows);
+  }
+
   void start() {
     thread.start();
   }

@@ -1,6 +1,7 @@
 package io.baton.sink;
 
 import io.baton.BatonException;
+import io.baton.LogFields;
 import io.baton.event.ChangeEvent;
 import io.baton.event.ChangeEventJson;
 import io.baton.event.SlotPosition;
@@ -74,6 +75,8 @@ final class SinkWorker implements AutoCloseable {
   private final Map<TopicPartition, SlotPosition> appliedPositions = new HashMap<>();
   private final Map<TableName, TxSnapshot> snapshotFilters;
   private final StatementCache statements = new StatementCache();
+  /** The change the last failed batch stopped at, for the log fields of the lines that report it. */
+  private ChangeEvent failedChange;
   private final List<TopicPartition> partitions;
   private final java.util.Queue<TableHold> holdRequests = new java.util.concurrent.ConcurrentLinkedQueue<>();
   /** Holds in force by partition, when each paused its partition, and which advance; only the worker's thread touches these. */
@@ -215,8 +218,16 @@ final class SinkWorker implements AutoCloseable {
       // close() asked us to stop
     } catch (Throwable t) {
       shared.failure().compareAndSet(null, t);
-      LOG.error("sink {} stopped: {}", migration, t.getMessage(), t);
+      try (LogFields f = failedChangeFields()) {
+        LOG.error("sink {} stopped: {}", migration, t.getMessage(), t);
+      }
     }
+  }
+
+  /** @return log fields naming the change the last batch failed on; none when it failed elsewhere */
+  private LogFields failedChangeFields() {
+    ChangeEvent c = failedChange;
+    return LogFields.of("table", c == null ? null : c.table().toString(), "lsn", c == null ? null : String.valueOf(c.lsn()));
   }
 
   private void applyWithRetry(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
@@ -241,7 +252,10 @@ final class SinkWorker implements AutoCloseable {
               + " ms: " + e.getMessage(), e, true);
         }
         long backoff = RETRY.delayMillis(attempt);
-        LOG.warn("sink {}: attempt {} failed ({}); retrying in {} ms", migration, attempt, e.getMessage(), backoff);
+        try (LogFields f = failedChangeFields()) {
+          LOG.warn("sink {}: attempt {} failed ({}); retrying in {} ms", migration, attempt, e.getMessage(), backoff);
+        }
+        failedChange = null;
         Thread.sleep(backoff);
         reconnect = true;
       }
@@ -390,6 +404,7 @@ final class SinkWorker implements AutoCloseable {
       }
     } catch (SQLException e) {
       rollbackQuietly();
+      failedChange = failing(batchEvents, e);
       throw PgErrors.classify("sink " + migration + ": applying " + describe(batchEvents, e), e);
     } catch (RuntimeException e) {
       rollbackQuietly();
@@ -466,12 +481,20 @@ final class SinkWorker implements AutoCloseable {
     }
   }
 
-  private static String describe(List<ChangeEvent> pending, SQLException e) {
+  /** @return the change a batch failed on (the first when the driver does not say), or null for none */
+  private static ChangeEvent failing(List<ChangeEvent> pending, SQLException e) {
     if (pending.isEmpty()) {
-      return "a batch";
+      return null;
     }
     int index = e instanceof BatchUpdateException b ? Math.min(b.getUpdateCounts().length, pending.size() - 1) : 0;
-    ChangeEvent failed = pending.get(index);
+    return pending.get(index);
+  }
+
+  private static String describe(List<ChangeEvent> pending, SQLException e) {
+    ChangeEvent failed = failing(pending, e);
+    if (failed == null) {
+      return "a batch";
+    }
     Map<String, String> key = failed.key() != null ? failed.key() : failed.before() != null ? failed.before() : failed.after();
     return failed.op() + " of " + failed.table() + " key " + key + " at LSN " + failed.lsn()
         + " (nothing of its batch was applied)";
