@@ -268,7 +268,7 @@ public final class ChangeCapture implements AutoCloseable {
         root = root.getCause();
       }
       throw new BatonException("capture " + settings.migration() + " failed: " + t.getMessage()
-          + (root == t ? "" : " (" + root.getMessage() + ")"), t);
+          + (root == t ? "" : " (" + root + ")"), t);
     }
   }
 

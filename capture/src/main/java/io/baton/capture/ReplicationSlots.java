@@ -143,6 +143,72 @@ public final class ReplicationSlots {
   }
 
   /**
+   * Whether a slot can still stream every change since the position its consumer last confirmed.
+   *
+   * <p>A slot is lost when it is gone (dropped behind Baton's back) or invalidated: PostgreSQL
+   * removed WAL it still needed because it exceeded {@code max_slot_wal_keep_size}
+   * ({@code wal_status = 'lost'}, PostgreSQL documentation, "pg_replication_slots"), or, from
+   * PostgreSQL 17, for another reason given in {@code invalidation_reason} ({@code wal_removed},
+   * {@code rows_removed}, {@code wal_level_insufficient}). Either way the changes since
+   * {@code confirmedFlush} can no longer be read: streaming on would leave a gap.
+   *
+   * @param exists whether the slot exists
+   * @param walStatus {@code reserved}, {@code extended}, {@code unreserved} or {@code lost}; null
+   *     when the slot does not exist or the server does not say
+   * @param invalidationReason why the slot was invalidated (PostgreSQL 17 and later), else null
+   * @param confirmedFlush the last position its consumer confirmed, or null
+   */
+  public record SlotHealth(boolean exists, String walStatus, String invalidationReason, Lsn confirmedFlush) {
+    /** @return true when the slot can stream on from where its consumer stopped */
+    public boolean usable() {
+      return exists && !"lost".equals(walStatus) && invalidationReason == null;
+    }
+
+    /**
+     * @param slot the slot's name
+     * @param database where it is, for the message
+     * @return what happened to the slot, for an operator; empty when it is usable
+     */
+    public String problem(String slot, String database) {
+      if (usable()) {
+        return "";
+      }
+      if (!exists) {
+        return "replication slot " + slot + " is gone from " + database + " (dropped behind Baton's back)";
+      }
+      return "replication slot " + slot + " on " + database + " was invalidated by the server ("
+          + (invalidationReason != null ? invalidationReason : "wal_status " + walStatus)
+          + ": WAL it still needed was removed, see max_slot_wal_keep_size); the changes after LSN "
+          + confirmedFlush + " can no longer be read";
+    }
+  }
+
+  /**
+   * Reads a slot's health (see {@link SlotHealth}); works on PostgreSQL 13 and later.
+   *
+   * @param conn a connection to the captured database
+   * @param slot the slot name
+   * @return its health; {@code exists} false when there is no such slot
+   * @throws BatonException when the catalog cannot be read
+   */
+  public static SlotHealth health(Connection conn, String slot) {
+    // invalidation_reason exists from PostgreSQL 17 only: read it through the row's JSON form
+    try (PreparedStatement ps = conn.prepareStatement("SELECT s.wal_status, to_jsonb(s) ->> 'invalidation_reason',"
+        + " s.confirmed_flush_lsn::text FROM pg_replication_slots s WHERE s.slot_name = ?")) {
+      ps.setString(1, slot);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return new SlotHealth(false, null, null, null);
+        }
+        String flush = rs.getString(3);
+        return new SlotHealth(true, rs.getString(1), rs.getString(2), flush == null ? null : Lsn.parse(flush));
+      }
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the health of replication slot " + slot, e);
+    }
+  }
+
+  /**
    * @param conn a connection to the captured database
    * @param slot the slot name
    * @return true when the slot exists

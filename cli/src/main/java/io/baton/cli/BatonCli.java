@@ -180,6 +180,12 @@ public final class BatonCli implements Callable<Integer> {
         + " column operations, what a rollback cannot undo, target DDL), writing nothing anywhere.")
     boolean dryRun;
 
+    @Option(names = "--resync", description = "Copy every table again under a new replication slot, for a migration"
+        + " whose slot was dropped or invalidated by the source before cutover (the message that stopped baton run says"
+        + " so): empties the target tables, skips what Kafka holds from the old slot, and streams on after the copy."
+        + " Stop every baton run and baton transform of the migration first.")
+    boolean resync;
+
     @Option(names = {"--listen", "--metrics"}, paramLabel = "HOST:PORT|off", defaultValue = "127.0.0.1:9464",
         description = "Where to serve Prometheus metrics (GET /metrics) and the control API (/api/...) that baton"
             + " cutover, rollback and finalize talk to; port 0 picks a free one, off serves neither"
@@ -205,7 +211,7 @@ public final class BatonCli implements Callable<Integer> {
       }
       Files.createDirectories(workDir);
       return RunCommand.run(loaded, s, t, bootstrap, workDir.toAbsolutePath(), java.time.Duration.ofSeconds(10),
-          metricsAddress(metrics), ApiToken.given(apiTokenFile));
+          metricsAddress(metrics), ApiToken.given(apiTokenFile), resync);
     }
 
     /**

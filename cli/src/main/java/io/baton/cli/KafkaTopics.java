@@ -12,6 +12,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /** Creates Baton's topics ahead of the stages that use them, and checks that the broker answers. */
 final class KafkaTopics {
@@ -36,12 +39,72 @@ final class KafkaTopics {
     ensure(bootstrapServers, topics, 30);
   }
 
-  private static void ensure(String bootstrapServers, Collection<String> topics, int timeoutSeconds) {
+  private static Admin admin(String bootstrapServers, int timeoutSeconds) {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(10, timeoutSeconds) * 1000);
-    try (Admin admin = Admin.create(p)) {
+    return Admin.create(p);
+  }
+
+  /**
+   * @param bootstrapServers the Kafka cluster
+   * @param topics topics of one partition each; missing ones are left out
+   * @return each existing topic's end offset (the offset the next record will get), by name
+   * @throws BatonException when the broker cannot be reached within 30 s
+   */
+  static java.util.Map<String, Long> endOffsets(String bootstrapServers, Collection<String> topics) {
+    try (Admin admin = admin(bootstrapServers, 30)) {
+      Set<String> existing = new HashSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+      java.util.Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+      topics.stream().filter(existing::contains).forEach(t -> latest.put(new TopicPartition(t, 0), OffsetSpec.latest()));
+      java.util.Map<String, Long> ends = new java.util.TreeMap<>();
+      admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp.topic(), info.offset()));
+      return ends;
+    } catch (ExecutionException | TimeoutException e) {
+      throw new BatonException("Kafka at " + bootstrapServers + " did not give the end offsets of " + topics + ": "
+          + e.getMessage(), e, true);
+    } catch (InterruptedException e) {
+      throw new BatonException("interrupted while reading end offsets", e);
+    }
+  }
+
+  /**
+   * Moves a consumer group past everything its topics hold now, so that it reads only what is
+   * produced from here on (the records left behind are never processed). The group must have no
+   * active member.
+   *
+   * @param bootstrapServers the Kafka cluster
+   * @param group the consumer group (a Kafka Streams application id)
+   * @param topics its input topics, one partition each; missing ones are skipped
+   * @throws BatonException when the broker cannot be reached, or the group has active members (the
+   *     message says to stop them)
+   */
+  static void skipToEnd(String bootstrapServers, String group, Collection<String> topics) {
+    java.util.Map<TopicPartition, OffsetAndMetadata> commit = new java.util.HashMap<>();
+    endOffsets(bootstrapServers, topics).forEach((t, end) -> commit.put(new TopicPartition(t, 0), new OffsetAndMetadata(end)));
+    if (commit.isEmpty()) {
+      return;
+    }
+    try (Admin admin = admin(bootstrapServers, 30)) {
+      admin.alterConsumerGroupOffsets(group, commit).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownMemberIdException
+          || e.getCause() instanceof org.apache.kafka.common.errors.GroupNotEmptyException) {
+        throw new BatonException("consumer group " + group + " still has active members: stop every baton run and baton"
+            + " transform of this migration first", e);
+      }
+      throw new BatonException("Kafka at " + bootstrapServers + " refused to move group " + group + ": " + e.getMessage(), e,
+          true);
+    } catch (TimeoutException e) {
+      throw new BatonException("Kafka at " + bootstrapServers + " did not answer within 30 s: " + e.getMessage(), e, true);
+    } catch (InterruptedException e) {
+      throw new BatonException("interrupted while moving consumer group " + group, e);
+    }
+  }
+
+  private static void ensure(String bootstrapServers, Collection<String> topics, int timeoutSeconds) {
+    try (Admin admin = admin(bootstrapServers, timeoutSeconds)) {
       Set<String> existing = new HashSet<>(admin.listTopics().names().get(timeoutSeconds, TimeUnit.SECONDS));
       List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t)).distinct()
           .map(t -> new NewTopic(t, 1, (short) 1)

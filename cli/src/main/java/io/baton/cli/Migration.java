@@ -14,6 +14,7 @@ import io.baton.cutover.PauseWatchdog;
 import io.baton.cutover.SequenceSync;
 import io.baton.cutover.Switchover;
 import io.baton.cutover.TrafficRouter;
+import io.baton.event.Topics;
 import io.baton.pg.Catalog;
 import io.baton.pg.Database;
 import io.baton.pg.PgErrors;
@@ -35,6 +36,7 @@ import io.baton.spec.RowTransform;
 import io.baton.spec.SchemaMode;
 import io.baton.state.SnapshotJournal;
 import io.baton.state.StateSchema;
+import io.baton.transform.TransformStage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,6 +46,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,6 +196,50 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     }
   }
 
+  /**
+   * Copies the source to the target again under a new slot, for a migration whose forward slot was
+   * lost (see {@link ReplicationSlots.SlotHealth}) before cutover, then streams as {@link #start()}
+   * does. The old slot is dropped if it is still there, Debezium's offsets are deleted, the
+   * transform and the sink skip what Kafka holds from the old slot, the target tables are emptied
+   * in one {@code TRUNCATE}, and the snapshot journal starts afresh; quarantined rows and the
+   * journal's history are kept. Nothing of this pipeline may be running (no {@code baton run} or
+   * {@code baton transform} of this migration).
+   *
+   * @param reason why, for the journal
+   * @throws BatonException when the migration is not STREAMING, READY or ROLLED_BACK (after a
+   *     cutover the target holds the traffic and the forward copy would overwrite its writes), or a
+   *     database or Kafka refuses
+   */
+  void resync(String reason) {
+    PauseWatchdog.stopLeftover(watchdogPidFile());
+    MigrationState state = journal.state();
+    if (state != MigrationState.STREAMING && state != MigrationState.READY && state != MigrationState.ROLLED_BACK) {
+      throw new BatonException("migration " + spec.name() + " is " + state + ": --resync copies the source to the target"
+          + " again, which is only for a migration that streams forward (STREAMING, READY or ROLLED_BACK)");
+    }
+    long start = System.nanoTime();
+    try (Connection s = source.connect(); Connection t = target.connect()) {
+      ReplicationSlots.dropSlot(s, spec.slotName());
+      deleteOffsets(spec.name());
+      List<RowTransform> transforms = List.copyOf(forwardTables.values());
+      KafkaTopics.skipToEnd(bootstrapServers, TransformStage.applicationId(spec.name()),
+          transforms.stream().map(r -> Topics.source(spec.name(), r.sourceTable())).toList());
+      io.baton.sink.StreamSink.skipTo(t, spec.name(), KafkaTopics.endOffsets(bootstrapServers,
+          transforms.stream().map(r -> Topics.target(spec.name(), r.targetTable())).toList()));
+      try (java.sql.Statement st = t.createStatement()) {
+        st.execute("TRUNCATE " + transforms.stream().map(r -> r.targetTable().quoted()).collect(Collectors.joining(", ")));
+      }
+      SnapshotJournal.forget(t, spec.name());
+    } catch (SQLException e) {
+      throw PgErrors.classify("clearing the target for a resync", e);
+    }
+    journal.transition(MigrationState.SNAPSHOTTING, "operator", "resync: " + reason);
+    prepareTarget();
+    LOG.warn("migration {}: resync: the target tables were emptied; copying them again under a new slot", spec.name());
+    copyUnderNewSlot();
+    LOG.info("migration {}: resync done in {} ms", spec.name(), (System.nanoTime() - start) / 1_000_000);
+  }
+
   private void prepareTarget() {
     try (Connection t = target.connect(); Connection s = source.connect()) {
       StateSchema.ensure(t);
@@ -316,9 +363,12 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
    */
   void resumeStreaming() {
     try (Connection s = source.connect(); Connection t = target.connect()) {
-      if (!ReplicationSlots.slotExists(s, spec.slotName())) {
-        throw new BatonException("cannot resume " + spec.name() + ": replication slot " + spec.slotName()
-            + " is gone from the source; start the migration again");
+      ReplicationSlots.SlotHealth slot = ReplicationSlots.health(s, spec.slotName());
+      if (!slot.usable()) {
+        throw new BatonException("cannot resume " + spec.name() + ": " + slot.problem(spec.slotName(), "the source")
+            + ". Baton stopped applying and will not cut over: the target would miss those changes. Resync: run baton"
+            + " run again with --resync, which empties the target tables and copies them again under a new slot while"
+            + " the source stays in use");
       }
       long complete = SnapshotJournal.load(t, spec.name()).values().stream().filter(SnapshotJournal.TableState::complete).count();
       if (complete < forwardTables.size()) {
@@ -340,10 +390,12 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
    */
   private void resumeReverse() {
     try (Connection t = target.connect()) {
-      if (!ReplicationSlots.slotExists(t, MigrationSpec.slotName(reverseName()))) {
-        throw new BatonException("cannot resume reverse replication of " + spec.name() + ": slot "
-            + MigrationSpec.slotName(reverseName()) + " is gone from the target, so changes made there since may be"
-            + " missing on the source; do not roll back before the source is reconciled (baton reconcile)");
+      String slotName = MigrationSpec.slotName(reverseName());
+      ReplicationSlots.SlotHealth slot = ReplicationSlots.health(t, slotName);
+      if (!slot.usable()) {
+        throw new BatonException("cannot resume reverse replication of " + spec.name() + ": "
+            + slot.problem(slotName, "the target") + ", so changes made there since may be missing on the source; do"
+            + " not roll back before the source is reconciled (baton reconcile)");
       }
     } catch (SQLException e) {
       throw PgErrors.classify("checking the reverse slot", e);

@@ -72,7 +72,7 @@ final class OperatedDemo {
             """, env.pgbouncer().host(), env.pgbouncer().port(), Environments.ALIAS, api, state, ApiToken.FILE_NAME, where,
             where, where, where, spec.name(), where, api);
         int code = RunCommand.run(spec, source, target, env.kafka().bootstrapServers(), state, Duration.ofSeconds(30),
-            listen, null);
+            listen, null, false);
         PgbenchWorkload.Result clientsSaw = workload.stop();
         long failed = clientsSaw.failedTransactions() + clientsSaw.failedRuns();
         out.printf("%nclients: %,d transactions committed, %d failed%n", clientsSaw.log().committed(), failed);

@@ -40,12 +40,13 @@ final class RunCommand {
    * @param metrics where to serve metrics ({@link MigrationMetrics}) and the control API, or null
    *     for neither
    * @param token the control API's token, or null to generate one into the work directory
+   * @param resync whether to copy the source again under a new slot first ({@link Migration#resync})
    * @return {@link BatonCli#OK} when stopped on request, {@link BatonCli#CHECK_FAILED} when the
    *     pipeline failed
    * @throws BatonException when the API would listen beyond loopback without a given token
    */
   static int run(MigrationSpec spec, Database source, Database target, String kafka, Path workDir, Duration statusEvery,
-      java.net.InetSocketAddress metrics, ApiToken token) throws InterruptedException {
+      java.net.InetSocketAddress metrics, ApiToken token, boolean resync) throws InterruptedException {
     if (metrics != null && token == null && !metrics.getAddress().isLoopbackAddress()) {
       throw new io.baton.spec.SpecException("the control API would listen on " + metrics.getHostString() + ", beyond"
           + " loopback, without a token of yours: pass --api-token-file FILE or set " + ApiToken.ENV);
@@ -60,7 +61,11 @@ final class RunCommand {
     }
     StopSignal stop = StopSignal.install("baton-run-stop");
     try {
-      migration.start();
+      if (resync) {
+        migration.resync("the operator asked for it (baton run --resync)");
+      } else {
+        migration.start();
+      }
       LOG.info("migration {} is {}: streaming until stopped", spec.name(), migration.state());
       if (spec.verify().continuous()) {
         migration.startVerifying();

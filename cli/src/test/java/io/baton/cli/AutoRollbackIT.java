@@ -42,7 +42,7 @@ class AutoRollbackIT {
     Thread run = new Thread(() -> {
       try {
         RunCommand.run(new SpecLoader().load(specFile), source, target, env.kafka().bootstrapServers(), work.resolve("state"),
-            Duration.ofSeconds(5), new InetSocketAddress("127.0.0.1", port), ApiToken.given(token));
+            Duration.ofSeconds(5), new InetSocketAddress("127.0.0.1", port), ApiToken.given(token), false);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -46,7 +46,7 @@ record RunningBaton(MigrationSpec spec, Path specFile, Path tokenFile, int port,
     Thread thread = new Thread(() -> {
       try {
         exit.set(RunCommand.run(spec, source, target, env.kafka().bootstrapServers(), work.resolve("state"),
-            Duration.ofSeconds(5), new InetSocketAddress("127.0.0.1", port), ApiToken.given(tokenFile)));
+            Duration.ofSeconds(5), new InetSocketAddress("127.0.0.1", port), ApiToken.given(tokenFile), false));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

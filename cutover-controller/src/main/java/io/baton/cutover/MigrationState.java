@@ -20,6 +20,7 @@ import java.util.Set;
  *        └────────────────────────────── ROLLING_BACK ─▶ ROLLED_BACK ─▶ CUTTING_OVER (again)
  *
  *  any state but FINALIZED ─▶ FAILED
+ *  STREAMING, READY, ROLLED_BACK ─▶ SNAPSHOTTING (a resync, after the forward slot was lost)
  * </pre>
  */
 public enum MigrationState {
@@ -49,12 +50,12 @@ public enum MigrationState {
     return switch (this) {
       case PLANNED -> EnumSet.of(SNAPSHOTTING, FAILED);
       case SNAPSHOTTING -> EnumSet.of(STREAMING, FAILED);
-      case STREAMING -> EnumSet.of(READY, CUTTING_OVER, FAILED);
-      case READY -> EnumSet.of(STREAMING, CUTTING_OVER, FAILED);
+      case STREAMING -> EnumSet.of(READY, CUTTING_OVER, SNAPSHOTTING, FAILED);
+      case READY -> EnumSet.of(STREAMING, CUTTING_OVER, SNAPSHOTTING, FAILED);
       case CUTTING_OVER -> EnumSet.of(CUT_OVER, STREAMING, FAILED);
       case CUT_OVER -> EnumSet.of(ROLLING_BACK, FINALIZED, FAILED);
       case ROLLING_BACK -> EnumSet.of(ROLLED_BACK, CUT_OVER, FAILED);
-      case ROLLED_BACK -> EnumSet.of(CUTTING_OVER, FINALIZED, FAILED);
+      case ROLLED_BACK -> EnumSet.of(CUTTING_OVER, FINALIZED, SNAPSHOTTING, FAILED);
       case FINALIZED, FAILED -> EnumSet.noneOf(MigrationState.class);
     };
   }

@@ -138,6 +138,33 @@ public final class StreamSink implements AutoCloseable {
   }
 
   /**
+   * Makes a sink that is not running skip what its topics hold now: the next offset it applies
+   * becomes each topic's end offset (one partition per topic), kept in {@code baton.sink_offsets}
+   * where the sink reads it when it starts. For a resync, whose bulk copy replaces what those
+   * records would have applied.
+   *
+   * @param target the database the sink applies to (Baton's state schema must exist)
+   * @param migration the migration name
+   * @param endOffsets the end offset of each topic, by name
+   * @throws BatonException when the target refuses (retriable as {@link io.baton.pg.PgErrors} decides)
+   */
+  public static void skipTo(java.sql.Connection target, String migration, Map<String, Long> endOffsets) {
+    try (java.sql.PreparedStatement ps = target.prepareStatement("INSERT INTO baton.sink_offsets (migration, topic,"
+        + " kafka_partition, next_offset) VALUES (?, ?, 0, ?) ON CONFLICT (migration, topic, kafka_partition)"
+        + " DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()")) {
+      for (Map.Entry<String, Long> e : endOffsets.entrySet()) {
+        ps.setString(1, migration);
+        ps.setString(2, e.getKey());
+        ps.setLong(3, e.getValue());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (java.sql.SQLException e) {
+      throw io.baton.pg.PgErrors.classify("moving the sink of " + migration + " past its backlog", e);
+    }
+  }
+
+  /**
    * The end-to-end lag of the changes applied since the last call: for each change, the time from
    * its commit on the origin (Debezium's {@code source.ts_ms}) to the commit of the batch that
    * applied it here. Both clocks must agree (the same machine, or NTP).

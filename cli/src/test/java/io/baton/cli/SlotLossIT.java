@@ -1,0 +1,163 @@
+package io.baton.cli;
+
+import static io.baton.cli.Db.exec;
+import static io.baton.cli.Db.query;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.embedded.EmbeddedEnvironment;
+import io.baton.embedded.EmbeddedEnvironmentExtension;
+import io.baton.pg.Database;
+import io.baton.pg.TableInfo;
+import io.baton.reconciler.Reconciler;
+import io.baton.spec.RowTransform;
+import io.baton.spec.SpecLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The forward replication slot is lost behind Baton's back, with a client writing to the source:
+ * first invalidated by the source ({@code max_slot_wal_keep_size} exceeded while Baton was down),
+ * then dropped while {@code baton run} streams. Each time Baton must refuse to go on with a gap:
+ * it stops applying and exits with a message naming the slot and {@code --resync}, and no new slot
+ * appears in its place. {@code baton run --resync} then copies the source again under a new slot,
+ * streams on, and the reconciler finds spec(source) = target.
+ */
+@ExtendWith(EmbeddedEnvironmentExtension.class)
+class SlotLossIT {
+  private static final String SPEC = """
+      name: slotloss
+      tables:
+        - source: public.accounts
+          target: public.balances
+          columns:
+            owner: { rename: holder }
+        - source: public.ledger
+      """;
+  private static final int ACCOUNTS = 50_000;
+  private static final String SLOT = "baton_slotloss";
+  private static final Path LOGS = Path.of("target", "slot-loss-it");
+
+  @TempDir
+  Path work;
+  private int runs;
+
+  @Test
+  void shouldStopOnALostSlotAndConvergeAfterAResync(EmbeddedEnvironment env) throws Exception {
+    Database source = Environments.source(env);
+    Database target = Environments.target(env);
+    exec(source, WritingClient.schema(ACCOUNTS, 10_000) + "CREATE TABLE filler (b text);");
+    Path spec = Files.writeString(work.resolve("slotloss.yaml"), SPEC);
+    Files.createDirectories(LOGS);
+    long seed = System.nanoTime();
+    WritingClient writer = new WritingClient(source, ACCOUNTS, new Random(seed));
+    writer.start();
+    Process baton = null;
+    try {
+      baton = streaming(env, target);
+      baton.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      invalidateSlot(source);
+      assertThat(query(source, "SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'"))
+          .containsExactly("lost");
+
+      Process refused = start(env);
+      assertThat(refused.waitFor(120, TimeUnit.SECONDS)).as("baton run stops on the invalidated slot").isTrue();
+      assertThat(refused.exitValue()).isEqualTo(BatonCli.CHECK_FAILED);
+      assertThat(Files.readString(log(runs))).contains("replication slot " + SLOT + " on the source was invalidated",
+          "will not cut over", "--resync");
+
+      baton = streaming(env, target, "--resync");
+      assertThat(Files.readString(log(runs))).contains("resync: the target tables were emptied");
+
+      String before = query(target, "SELECT now()").get(0);
+      dropSlotBehindBatonsBack(source);
+      Process dropped = baton;
+      assertThat(dropped.waitFor(120, TimeUnit.SECONDS)).as("baton run stops on the dropped slot").isTrue();
+      assertThat(dropped.exitValue()).isEqualTo(BatonCli.CHECK_FAILED);
+      assertThat(Files.readString(log(runs))).contains("replication slot " + SLOT + " is gone from the source",
+          "--resync");
+      assertThat(query(source, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'"))
+          .as("no slot was created in the lost one's place").containsExactly("0");
+      assertThat(query(target, "SELECT count(*) FROM baton.sink_offsets WHERE migration = 'slotloss' AND updated_at > '"
+          + before + "'::timestamptz + interval '30 seconds'")).as("nothing applied after the slot was gone").containsExactly("0");
+
+      baton = streaming(env, target, "--resync");
+      Thread.sleep(2000);
+      writer.stop();
+      assertThat(writer.failure()).as("the writing client (seed %d)", seed).isNull();
+      Map<TableInfo, RowTransform> tables = ReconcileCommand.tables(source, new SpecLoader().load(spec));
+      Awaitility.await("target = spec(source)").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
+          .untilAsserted(() -> assertThat(Reconciler.compare(source, target, tables)).allSatisfy(
+              c -> assertThat(c.equal()).as("%s (seed %d, log %s)", c, seed, log(runs)).isTrue()));
+      assertThat(query(target, "SELECT count(*) FROM baton.journal WHERE migration = 'slotloss' AND detail LIKE 'resync%'"))
+          .as("each resync is in the journal").containsExactly("2");
+    } finally {
+      writer.stop();
+      if (baton != null) {
+        baton.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+      exec(source, "ALTER SYSTEM RESET max_slot_wal_keep_size; SELECT pg_reload_conf();"
+          + " SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'");
+    }
+  }
+
+  /** Starts baton run and waits until it applies changes. */
+  private Process streaming(EmbeddedEnvironment env, Database target, String... extra) throws Exception {
+    Process p = start(env, extra);
+    Awaitility.await("run " + runs + " streams").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions().until(() -> !p.isAlive() || Files.readString(log(runs)).contains("streaming until stopped")
+            && !query(target, "SELECT 1 FROM baton.sink_offsets WHERE migration = 'slotloss' AND applied_lsn IS NOT NULL"
+                + " AND updated_at > now() - interval '2 seconds'").isEmpty());
+    assertThat(p.isAlive()).as("run %d is alive (log %s)", runs, log(runs)).isTrue();
+    return p;
+  }
+
+  private Process start(EmbeddedEnvironment env, String... extra) throws Exception {
+    runs++;
+    String[] args = new String[extra.length + 2];
+    args[0] = "--metrics";
+    args[1] = "off";
+    System.arraycopy(extra, 0, args, 2, extra.length);
+    return BatonProcess.run(env, work.resolve("slotloss.yaml"), work.resolve("state"), log(runs), Map.of(), args);
+  }
+
+  private static Path log(int run) {
+    return LOGS.resolve("baton-" + run + ".log");
+  }
+
+  /**
+   * Lets the source remove WAL the (inactive) slot still needs: {@code max_slot_wal_keep_size} of
+   * 1 MB, then new WAL segments and checkpoints until the slot's {@code wal_status} is lost.
+   */
+  private static void invalidateSlot(Database source) throws SQLException {
+    exec(source, "ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'; SELECT pg_reload_conf();");
+    for (int i = 0; i < 20; i++) {
+      exec(source, "INSERT INTO filler SELECT repeat('f', 1000) FROM generate_series(1, 3000); SELECT pg_switch_wal();"
+          + " CHECKPOINT;");
+      if (query(source, "SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'").contains("lost")) {
+        break;
+      }
+    }
+    exec(source, "ALTER SYSTEM RESET max_slot_wal_keep_size; SELECT pg_reload_conf();");
+  }
+
+  /** Terminates the slot's WAL sender and drops the slot before Baton can attach again. */
+  private static void dropSlotBehindBatonsBack(Database source) {
+    Awaitility.await("slot dropped").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+        .until(() -> {
+          query(source, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + SLOT
+              + "' AND active_pid IS NOT NULL");
+          query(source, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT
+              + "' AND NOT active");
+          return query(source, "SELECT 1 FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'").isEmpty();
+        });
+  }
+}
