@@ -53,7 +53,16 @@ final class GateProbe {
     ContinuousVerifier v = migration.verifier();
     return gates.evaluate(new GateObservation(v != null, v == null ? 0 : v.lastCleanFullPassAtMs(),
         v == null ? 0 : v.mismatchRatio(), quarantined(), ReverseReadiness.problems(migration.target()),
-        migration.router().problem(migration.source()), predictPauseMs()));
+        migration.router().problem(migration.source()), slotProblem(), predictPauseMs()));
+  }
+
+  /** @return why the forward slot is at risk of losing WAL it needs, or null when it is not */
+  private String slotProblem() {
+    ReplicationPipeline forward = migration.forwardPipeline();
+    ReplicationPipeline.SlotStatus slot = forward == null ? null : forward.slotStatus();
+    return slot == null || !slot.atRisk() ? null : "the source reports wal_status " + slot.walStatus() + " for slot "
+        + spec.slotName() + ": it " + ("lost".equals(slot.walStatus()) ? "has removed" : "is about to remove")
+        + " WAL the slot needs (max_slot_wal_keep_size); a lost slot needs baton run --resync";
   }
 
   /** @return rows in quarantine for this migration; -1 when the target cannot be read */

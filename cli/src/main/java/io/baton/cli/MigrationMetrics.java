@@ -197,6 +197,11 @@ final class MigrationMetrics implements AutoCloseable {
       return p == null ? 0 : p.slotStatus().retainedBytes();
     }).tag("direction", direction).description("WAL the origin keeps for the direction's slot, from its restart_lsn;"
         + " -1 unknown").register(registry);
+    Gauge.builder("baton.replication.slot.wal.at.risk", migration, m -> {
+      ReplicationPipeline p = pipeline.apply(m);
+      return p != null && p.slotStatus().atRisk() ? 1 : 0;
+    }).tag("direction", direction).description("1 when the origin has removed or is about to remove WAL the direction's"
+        + " slot needs (wal_status unreserved or lost, max_slot_wal_keep_size)").register(registry);
     Gauge.builder("baton.replication.slot.active", migration, m -> {
       ReplicationPipeline p = pipeline.apply(m);
       return p != null && p.slotStatus().active() ? 1 : 0;

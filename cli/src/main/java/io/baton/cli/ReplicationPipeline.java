@@ -178,9 +178,16 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
    * @param retainedBytes WAL the origin keeps for the slot: {@code pg_current_wal_lsn()} minus
    *     {@code restart_lsn}; -1 when unknown
    * @param active whether a process is streaming from the slot now
+   * @param walStatus {@code reserved}, {@code extended}, {@code unreserved} (the origin is about to
+   *     remove WAL the slot needs, {@code max_slot_wal_keep_size}) or {@code lost}; null when unknown
    */
-  public record SlotStatus(long lagBytes, long retainedBytes, boolean active) {
-    static final SlotStatus UNKNOWN = new SlotStatus(-1, -1, false);
+  public record SlotStatus(long lagBytes, long retainedBytes, boolean active, String walStatus) {
+    static final SlotStatus UNKNOWN = new SlotStatus(-1, -1, false, null);
+
+    /** @return true when the origin has removed, or is about to remove, WAL the slot still needs */
+    public boolean atRisk() {
+      return "unreserved".equals(walStatus) || "lost".equals(walStatus);
+    }
   }
 
   private volatile SlotStatus slot = SlotStatus.UNKNOWN;
@@ -198,12 +205,13 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
     SlotStatus read = SlotStatus.UNKNOWN;
     try (Connection c = origin.connect();
         java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn),"
-            + " pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), active FROM pg_replication_slots WHERE slot_name = ?")) {
+            + " pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), active, wal_status FROM pg_replication_slots"
+            + " WHERE slot_name = ?")) {
       ps.setString(1, MigrationSpec.slotName(name));
       try (java.sql.ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
           read = new SlotStatus(rs.getObject(1) == null ? -1 : Math.max(0, rs.getLong(1)),
-              rs.getObject(2) == null ? -1 : Math.max(0, rs.getLong(2)), rs.getBoolean(3));
+              rs.getObject(2) == null ? -1 : Math.max(0, rs.getLong(2)), rs.getBoolean(3), rs.getString(4));
         }
       }
     } catch (SQLException | BatonException e) {

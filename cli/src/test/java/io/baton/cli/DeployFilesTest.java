@@ -45,21 +45,22 @@ class DeployFilesTest {
   private record Alert(String expr, String forDuration, String severity) {
   }
 
-  private static final Map<String, Alert> ALERTS = Map.of(
-      "BatonDown", new Alert("up{job=\"baton\"} == 0", "1m", "critical"),
-      "BatonReplicationLagHigh",
-      new Alert("baton_replication_apply_lag_seconds{direction=\"forward\"} > 30", "5m", "warning"),
-      "BatonReplicationLagCritical",
-      new Alert("baton_replication_apply_lag_seconds{direction=\"forward\"} > 300", "5m", "critical"),
-      "BatonSlotInactive",
-      new Alert("baton_replication_running == 1 and on(direction) baton_replication_slot_active == 0", "2m", "critical"),
-      "BatonRetainedWalHigh", new Alert("baton_replication_slot_retained_wal_bytes > 10 * 1024^3", "10m", "warning"),
-      "BatonReconcilerMismatch", new Alert("max by (table) (baton_verify_mismatched_rows) > 0", "10m", "warning"),
-      "BatonQuarantineGrowing", new Alert("increase(baton_stream_quarantined_changes_total[15m]) > 0", null, "warning"),
-      "BatonReverseReplicationBroken",
-      new Alert("baton_migration_state{state=\"CUT_OVER\"} == 1 and on() baton_replication_running{direction=\"reverse\"} == 0",
-          "1m", "critical"),
-      "BatonMigrationFailed", new Alert("baton_migration_state{state=\"FAILED\"} == 1", null, "critical"));
+  private static final Map<String, Alert> ALERTS = Map.ofEntries(
+      Map.entry("BatonDown", new Alert("up{job=\"baton\"} == 0", "1m", "critical")),
+      Map.entry("BatonReplicationLagHigh",
+          new Alert("baton_replication_apply_lag_seconds{direction=\"forward\"} > 30", "5m", "warning")),
+      Map.entry("BatonReplicationLagCritical",
+          new Alert("baton_replication_apply_lag_seconds{direction=\"forward\"} > 300", "5m", "critical")),
+      Map.entry("BatonSlotInactive",
+          new Alert("baton_replication_running == 1 and on(direction) baton_replication_slot_active == 0", "2m", "critical")),
+      Map.entry("BatonRetainedWalHigh", new Alert("baton_replication_slot_retained_wal_bytes > 10 * 1024^3", "10m", "warning")),
+      Map.entry("BatonSlotWalAtRisk", new Alert("baton_replication_slot_wal_at_risk == 1", "1m", "critical")),
+      Map.entry("BatonReconcilerMismatch", new Alert("max by (table) (baton_verify_mismatched_rows) > 0", "10m", "warning")),
+      Map.entry("BatonQuarantineGrowing", new Alert("increase(baton_stream_quarantined_changes_total[15m]) > 0", null, "warning")),
+      Map.entry("BatonReverseReplicationBroken",
+          new Alert("baton_migration_state{state=\"CUT_OVER\"} == 1 and on() baton_replication_running{direction=\"reverse\"} == 0",
+              "1m", "critical")),
+      Map.entry("BatonMigrationFailed", new Alert("baton_migration_state{state=\"FAILED\"} == 1", null, "critical")));
 
   /** The only metrics the dashboard may read, as they appear in its expressions. */
   private static final Set<String> DASHBOARD_METRICS = Set.of(

@@ -72,13 +72,15 @@ public final class CutoverGates {
 
   /**
    * @param o what the controller sees now
-   * @return every gate, in the order lag, verification, quarantine, reverse, router, sink_errors,
-   *     window, write_pause
+   * @return every gate, in the order lag, slot, verification, quarantine, reverse, router,
+   *     sink_errors, window, write_pause
    */
   public synchronized GateReport evaluate(GateObservation o) {
     long now = clockMs.getAsLong();
     List<GateResult> gates = new ArrayList<>();
     gates.add(lag(now));
+    gates.add(new GateResult("slot", o.slotProblem() == null, o.slotProblem() == null ? "keeps every WAL segment it needs"
+        : o.slotProblem(), "the forward slot's wal_status is reserved or extended (max_slot_wal_keep_size not reached)"));
     gates.add(verification(o, now));
     gates.add(new GateResult("quarantine", o.quarantinedRows() >= 0 && o.quarantinedRows() <= settings.maxQuarantinedRows(),
         o.quarantinedRows() < 0 ? "unknown (baton.quarantine cannot be read)" : o.quarantinedRows() + " rows in quarantine", "at most " + settings.maxQuarantinedRows() + " (cutover.gates.maxQuarantinedRows)"));

@@ -13,10 +13,13 @@ import java.util.List;
  * @param quarantinedRows rows in quarantine; -1 when unknown
  * @param reverseProblems why reverse replication could not start on the target, empty when it can
  * @param routerProblem why the traffic router is not healthy, null when it is
+ * @param slotProblem why the forward replication slot is at risk of losing WAL it needs
+ *     ({@code wal_status} unreserved or lost, PostgreSQL documentation "pg_replication_slots"), or
+ *     null when it keeps all of it
  * @param predictedPauseMs the write pause predicted from the measured drain, ms; -1 when unknown
  */
 public record GateObservation(boolean verifying, long lastCleanFullPassAtMs, double mismatchRatio, long quarantinedRows,
-    List<String> reverseProblems, String routerProblem, long predictedPauseMs) {
+    List<String> reverseProblems, String routerProblem, String slotProblem, long predictedPauseMs) {
   public GateObservation {
     reverseProblems = List.copyOf(reverseProblems);
   }

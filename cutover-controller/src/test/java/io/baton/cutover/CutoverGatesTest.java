@@ -18,7 +18,7 @@ class CutoverGatesTest {
   private final CutoverGates gates = new CutoverGates(settings, 5000, clock::get);
 
   private static GateObservation healthy() {
-    return new GateObservation(true, T0 - 5000, 0, 0, List.of(), null, 300);
+    return new GateObservation(true, T0 - 5000, 0, 0, List.of(), null, null, 300);
   }
 
   private GateResult gate(GateReport r, String name) {
@@ -81,15 +81,15 @@ class CutoverGatesTest {
   @Test
   void shouldRequireACleanPassWithinTheMismatchRatio() {
     sampleFor(11, 0, 0, 0);
-    assertThat(gate(gates.evaluate(new GateObservation(false, T0, 0, 0, List.of(), null, 300)), "verification").observed())
+    assertThat(gate(gates.evaluate(new GateObservation(false, T0, 0, 0, List.of(), null, null, 300)), "verification").observed())
         .contains("verify.continuous: false");
-    assertThat(gate(gates.evaluate(new GateObservation(true, 0, 0, 0, List.of(), null, 300)), "verification").passed()).isFalse();
-    assertThat(gate(gates.evaluate(new GateObservation(true, T0, 0.002, 0, List.of(), null, 300)), "verification").passed())
+    assertThat(gate(gates.evaluate(new GateObservation(true, 0, 0, 0, List.of(), null, null, 300)), "verification").passed()).isFalse();
+    assertThat(gate(gates.evaluate(new GateObservation(true, T0, 0.002, 0, List.of(), null, null, 300)), "verification").passed())
         .isFalse();
-    assertThat(gate(gates.evaluate(new GateObservation(true, T0, 0.001, 0, List.of(), null, 300)), "verification").passed())
+    assertThat(gate(gates.evaluate(new GateObservation(true, T0, 0.001, 0, List.of(), null, null, 300)), "verification").passed())
         .isTrue();
     CutoverGates lenient = new CutoverGates(new GateSettings(1000, 500, 0, false, 0, 0, 0, null), 5000, clock::get);
-    assertThat(gate(lenient.evaluate(new GateObservation(false, 0, 0.5, 0, List.of(), null, 300)), "verification").passed())
+    assertThat(gate(lenient.evaluate(new GateObservation(false, 0, 0.5, 0, List.of(), null, null, 300)), "verification").passed())
         .isTrue();
   }
 
@@ -97,11 +97,12 @@ class CutoverGatesTest {
   void shouldHoldForQuarantineReverseRouterAndAPredictedPausePastTheDeadline() {
     sampleFor(11, 0, 0, 0);
     GateReport r = gates.evaluate(new GateObservation(true, T0, 0, 1, List.of("wal_level is replica on the target"),
-        "PgBouncer does not answer", 5001));
-    assertThat(r.failing()).extracting(GateResult::gate).containsExactly("quarantine", "reverse", "router", "write_pause");
+        "PgBouncer does not answer", "wal_status unreserved", 5001));
+    assertThat(r.failing()).extracting(GateResult::gate).containsExactly("slot", "quarantine", "reverse", "router",
+        "write_pause");
     assertThat(r.toText()).contains("WAIT  reverse      wal_level is replica on the target")
-        .contains("4 gate(s) hold the cutover");
-    assertThat(gate(gates.evaluate(new GateObservation(true, T0, 0, 0, List.of(), null, -1)), "write_pause").passed()).isFalse();
+        .contains("5 gate(s) hold the cutover");
+    assertThat(gate(gates.evaluate(new GateObservation(true, T0, 0, 0, List.of(), null, null, -1)), "write_pause").passed()).isFalse();
   }
 
   @Test
