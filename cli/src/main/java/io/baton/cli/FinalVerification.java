@@ -55,7 +55,7 @@ final class FinalVerification implements AutoCloseable {
   private final boolean enabled;
   private final Database source;
   private final Database target;
-  private final Map<TableInfo, RowTransform> tables;
+  private final java.util.function.Supplier<Map<TableInfo, RowTransform>> tables;
   private final Journal journal;
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "baton-final-verification");
@@ -69,14 +69,16 @@ final class FinalVerification implements AutoCloseable {
    * @param enabled the spec's {@code cutover.finalVerification}
    * @param source the spec's source database
    * @param target the spec's target database
-   * @param tables the source tables with their forward transforms
+   * @param tables the source tables with their forward transforms, as they stand when a
+   *     verification starts (a column added on the source may change them)
    * @param journal where outcomes are recorded
    */
-  FinalVerification(boolean enabled, Database source, Database target, Map<TableInfo, RowTransform> tables, Journal journal) {
+  FinalVerification(boolean enabled, Database source, Database target,
+      java.util.function.Supplier<Map<TableInfo, RowTransform>> tables, Journal journal) {
     this.enabled = enabled;
     this.source = source;
     this.target = target;
-    this.tables = Map.copyOf(tables);
+    this.tables = tables;
     this.journal = journal;
   }
 
@@ -132,7 +134,7 @@ final class FinalVerification implements AutoCloseable {
   private Status compare(String action, FrozenPoint freeze) {
     Status s;
     try {
-      FrozenPoint.Result r = freeze.verify(tables);
+      FrozenPoint.Result r = freeze.verify(tables.get());
       s = new Status(action, r.freezeLsn(), r.equal() ? Outcome.EQUAL : Outcome.DIFFERENT, r.summary());
     } catch (RuntimeException e) {
       s = new Status(action, null, Outcome.FAILED, "could not compare: " + e.getMessage());

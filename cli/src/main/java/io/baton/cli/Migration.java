@@ -33,6 +33,7 @@ import io.baton.sink.TargetConstraints;
 import io.baton.sink.TargetSchema;
 import io.baton.spec.MigrationSpec;
 import io.baton.spec.RowTransform;
+import io.baton.spec.SchemaDrift;
 import io.baton.spec.SchemaMode;
 import io.baton.state.SnapshotJournal;
 import io.baton.state.StateSchema;
@@ -75,11 +76,14 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
   private final TrafficRouter router;
   private final Journal journal;
   private final FinalVerification finalVerification;
-  private final Map<TableInfo, RowTransform> forwardTables;
+  /** The source tables and their transforms, from the source catalog; replaced when a column is added there. */
+  private volatile Map<TableInfo, RowTransform> forwardTables;
   private Map<TableInfo, RowTransform> reverseTables;
   private ReplicationPipeline forward;
   private ReplicationPipeline reverse;
   private ContinuousVerifier verifier;
+  /** Compares the source catalog with {@link #forwardTables} while the forward pipeline runs. */
+  private SchemaWatch schemaWatch;
   private volatile SnapshotProgress progress;
   private long snapshotRows;
   private long snapshotMillis;
@@ -101,7 +105,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     this.router = router;
     this.forwardTables = forwardTables;
     this.journal = new Journal(spec.name(), target);
-    this.finalVerification = new FinalVerification(spec.cutover().finalVerification(), source, target, forwardTables,
+    this.finalVerification = new FinalVerification(spec.cutover().finalVerification(), source, target, () -> this.forwardTables,
         journal);
   }
 
@@ -405,7 +409,12 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
   }
 
   /**
+   * Checks the running pipeline's stages and, while the forward pipeline runs, the source catalog
+   * ({@link SchemaWatch}, every 10 s).
+   *
    * @throws BatonException when a stage of the running pipeline stopped on an error
+   * @throws io.baton.spec.SchemaDrift when a captured table's columns or their types changed on the
+   *     source since the migration read them
    */
   @Override
   public synchronized void checkHealthy() {
@@ -413,6 +422,67 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     if (running != null) {
       running.checkHealthy();
     }
+    if (forward != null) {
+      if (schemaWatch == null) {
+        schemaWatch = new SchemaWatch(source, forwardTables.keySet(), System::currentTimeMillis);
+      }
+      schemaWatch.check();
+    }
+  }
+
+  /**
+   * Follows a column added to a source table while the forward pipeline streams, when the spec
+   * says {@code schema: create}: the forward pipeline stops, the source catalog is read again
+   * (with every check {@code baton run} makes), the column is added to the target table
+   * ({@link TargetSchema#addColumnStatements}: same type through the spec, NOT NULL and default),
+   * and the pipeline resumes at the change that showed the new column. Dropped and retyped columns,
+   * and {@code schema: existing}, are not followed: they stay errors for the operator.
+   *
+   * @param failure what stopped a stage
+   * @return true when the failure was such a column and the pipeline runs again with it
+   * @throws BatonException when the column cannot be added (the message says why)
+   * @throws SchemaDrift when the failure is not one, but the source catalog has changed since the
+   *     migration read it (the likely reason the target refused a value)
+   */
+  @Override
+  public synchronized boolean adapt(BatonException failure) {
+    SchemaDrift drift = SchemaDrift.in(failure);
+    if (drift == null && schemaWatch != null) {
+      // a value the target cannot take may come from a column retyped on the source: say so
+      SchemaDrift explained = schemaWatch.driftNow();
+      if (explained != null) {
+        explained.addSuppressed(failure);
+        throw explained;
+      }
+    }
+    MigrationState state = journal.state();
+    if (drift == null || !drift.onlyAdded() || spec.schema() != SchemaMode.CREATE
+        || state != MigrationState.STREAMING && state != MigrationState.READY) {
+      return false;
+    }
+    stopStreaming();
+    Map<TableInfo, RowTransform> fresh = check(spec, source, target, bootstrapServers);
+    Map.Entry<TableInfo, RowTransform> table = fresh.entrySet().stream()
+        .filter(e -> e.getKey().name().equals(drift.table())).findFirst()
+        .orElseThrow(() -> new BatonException("source table " + drift.table() + " is no longer in the spec's scope"));
+    List<String> ddl = TargetSchema.addColumnStatements(table.getKey(), table.getValue(), drift.added());
+    try (Connection t = target.connect(); java.sql.Statement st = t.createStatement()) {
+      for (String statement : ddl) {
+        st.execute(statement);
+      }
+    } catch (SQLException e) {
+      throw PgErrors.classify("adding column(s) " + drift.added() + " to " + table.getValue().targetTable(), e);
+    }
+    forwardTables = fresh;
+    reverseTables = null;
+    schemaWatch = null;
+    LOG.warn("migration {}: column(s) {} added to source table {} after the migration started; added to target table"
+        + " {} (schema: create); streaming on", spec.name(), drift.added(), drift.table(), table.getValue().targetTable());
+    resumeStreaming();
+    if (spec.verify().continuous()) {
+      startVerifying();
+    }
+    return true;
   }
 
   /**

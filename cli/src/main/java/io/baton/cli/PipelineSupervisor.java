@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * that went away for longer than the clients wait), the pipeline is stopped and started again from
  * its slot and stored offsets, after a bounded exponential backoff ({@link Backoff#PIPELINE}). A
  * permanent error, or one that persists past the backoff's give-up time, is thrown to the caller
- * with what was tried.
+ * with what was tried, unless the migration can follow it ({@link Supervised#adapt}).
  *
  * <p>A fault counts as over once the pipeline has stayed healthy for {@link #HEALTHY_MS}; until
  * then a new failure continues the same backoff sequence, so a pipeline that fails again right after
@@ -57,6 +57,16 @@ final class PipelineSupervisor {
 
     /** @throws BatonException when it cannot be started again (retriable or not) */
     void restartRunningPipeline();
+
+    /**
+     * Gives the migration a chance to follow a permanent failure it knows how to follow (a column
+     * added on the source, with {@code schema: create}).
+     *
+     * @param failure the permanent failure
+     * @return true when the pipeline runs again
+     * @throws BatonException when following it failed
+     */
+    boolean adapt(BatonException failure);
   }
 
   /**
@@ -74,6 +84,10 @@ final class PipelineSupervisor {
         return;
       } catch (BatonException e) {
         if (!TransientFailures.isTransient(e)) {
+          if (migration.adapt(e)) {
+            restarts++;
+            return;
+          }
           throw e;
         }
         if (attempts == 0 || now - restartedAtMs >= HEALTHY_MS) {

@@ -67,7 +67,16 @@ class PipelineSupervisorTest {
   void shouldStopOnAPermanentErrorWithoutRestarting() {
     pipeline.failures.add(new BatonException("duplicate key", new java.sql.SQLException("dup", "23505")));
     assertThatThrownBy(supervisor::check).hasMessage("duplicate key");
-    assertThat(pipeline.calls).containsExactly("check");
+    assertThat(pipeline.calls).containsExactly("check", "adapt");
+  }
+
+  @Test
+  void shouldGoOnWhenTheMigrationFollowsAPermanentError() {
+    pipeline.failures.add(new BatonException("followable: a column was added"));
+    supervisor.check();
+    assertThat(pipeline.calls).containsExactly("check", "adapt");
+    assertThat(supervisor.pending()).isNull();
+    assertThat(supervisor.restarts()).isEqualTo(1);
   }
 
   @Test
@@ -105,6 +114,12 @@ class PipelineSupervisorTest {
     @Override
     public void stopRunningPipeline() {
       calls.add("stop");
+    }
+
+    @Override
+    public boolean adapt(BatonException failure) {
+      calls.add("adapt");
+      return failure.getMessage().startsWith("followable");
     }
 
     @Override

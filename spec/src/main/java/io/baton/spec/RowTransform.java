@@ -612,8 +612,14 @@ public final class RowTransform {
    *     a delete of its key ({@link #withdrawn}), so that an update that takes a row out of scope
    *     removes it from the target
    * @throws RowRejected when the spec rejects the row
+   * @throws SchemaDrift when the transform was built from the catalog and the row has a column the
+   *     catalog has not (a column added on the source since)
    */
   public ChangeEvent apply(ChangeEvent event) {
+    if (capturedTypes != null && event.after() != null
+        && (event.op() == ChangeEvent.Op.CREATE || event.op() == ChangeEvent.Op.UPDATE)) {
+      SchemaDrift.check(mapping.source(), capturedTypes.keySet(), event.after(), "LSN " + event.lsn());
+    }
     if (event.after() != null && event.op() != ChangeEvent.Op.MARKER && !inScope(event.after())) {
       ChangeEvent gone = withdrawn(event);
       if (gone == null) {
