@@ -135,6 +135,8 @@ public final class ChangeCapture implements AutoCloseable {
       p.setProperty("database.password", s.database().password());
     }
     p.setProperty("database.dbname", s.database().database());
+    // the same TLS settings as every other connection to this database (database.sslmode and the rest)
+    s.database().tls().debeziumProperties(p);
     p.setProperty("topic.prefix", "baton_" + s.migration());
     p.setProperty("plugin.name", "pgoutput");
     p.setProperty("slot.name", s.slot());

@@ -99,6 +99,35 @@ class SpecLoaderTest {
   }
 
   @Test
+  void shouldReadTlsFromTheUrlAndTheKeyPasswordFromTheEnvironmentOrAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("kpw"), "key-from-file\n");
+    MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "source: { url: 'postgresql://app@db1:5432/shop?sslmode=verify-full&sslrootcert=/etc/baton/ca.pem' }\n"
+        + "target: { url: 'postgresql://app@db2:5432/shop?sslmode=verify-full&sslrootcert=/etc/baton/ca.pem&sslcert=/c.pem"
+        + "&sslkey=/k.pk8', sslPasswordFile: '" + secret + "' }\n", "c.yaml");
+    io.baton.pg.Database source = spec.source().database(name -> null, "BATON_SOURCE_PASSWORD", "BATON_SOURCE_SSL_PASSWORD");
+    assertThat(source.tls().mode()).isEqualTo(io.baton.pg.Tls.Mode.VERIFY_FULL);
+    assertThat(source.tls().rootCert()).isEqualTo("/etc/baton/ca.pem");
+    assertThat(source.tls().keyPassword()).as("no key, so no key password is read").isNull();
+    io.baton.pg.Database target = spec.target().database(java.util.Map.of("BATON_TARGET_SSL_PASSWORD", "other")::get,
+        "BATON_TARGET_PASSWORD", "BATON_TARGET_SSL_PASSWORD");
+    assertThat(target.tls().keyPassword()).isEqualTo("key-from-file");
+    assertThat(target.properties()).containsEntry("sslpassword", "key-from-file").containsEntry("sslkey", "/k.pk8");
+    assertThat(spec.target().toString()).doesNotContain("key-from-file").contains("key password from " + secret);
+    MigrationSpec fallback = loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "source: { url: 'postgresql://app@db1:5432/shop?sslmode=require&sslkey=/k.pk8', sslPasswordEnv: KEY_PW }\n", "c.yaml");
+    assertThat(fallback.source().database(java.util.Map.of("KEY_PW", "env-key")::get, null, null).tls().keyPassword())
+        .isEqualTo("env-key");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "source: { url: 'postgresql://app@db1:5432/shop?sslmode=require', sslPasswordEnv: KEY_PW }\n", "c.yaml"))
+        .hasMessageContaining("source.sslPasswordEnv").hasMessageContaining("a TLS key password without a key");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "source: { url: 'postgresql://app@db1:5432/shop?sslmode=sure' }\n", "c.yaml"))
+        .hasMessageContaining("source.url").hasMessageContaining("sslmode 'sure' is not one of");
+  }
+
+  @Test
   void shouldSubstituteEnvironmentVariables() {
     MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: public.t\n    target: ${TARGET_SCHEMA}.t\n", "s.yaml");
     assertThat(spec.tables().get(0).target().schema()).isEqualTo("app");
