@@ -42,4 +42,13 @@ class ChangeCaptureTest {
         Path.of("offsets.dat"), "127.0.0.1:9092"));
     assertThat(p.stringPropertyNames()).noneMatch(k -> k.startsWith("database.ssl"));
   }
+
+  @Test
+  void shouldGiveTheProducerTheClustersClientSettings() {
+    Properties p = ChangeCapture.producerProperties(new ChangeCapture.Settings("shop",
+        Database.parse("postgresql://baton@db1:5432/shop", null), "slot", "pub", List.of(new TableName("public", "orders")),
+        Path.of("offsets.dat"), new io.baton.event.KafkaCluster("k1:9093", java.util.Map.of("security.protocol", "SSL", "ssl.truststore.location", "/etc/baton/kafka-ca.pem"))));
+    assertThat(p).containsEntry("bootstrap.servers", "k1:9093").containsEntry("security.protocol", "SSL")
+        .containsEntry("ssl.truststore.location", "/etc/baton/kafka-ca.pem").containsEntry("acks", "all");
+  }
 }

@@ -202,7 +202,7 @@ public final class BatonCli implements Callable<Integer> {
       MigrationSpec loaded = migration.spec();
       Database s = migration.source(loaded);
       Database t = migration.target(loaded);
-      String bootstrap = kafka(kafka, loaded);
+      io.baton.event.KafkaCluster bootstrap = kafka(kafka, loaded);
       if (dryRun) {
         return DryRun.run(loaded, s, t, bootstrap, System.out);
       }
@@ -217,15 +217,18 @@ public final class BatonCli implements Callable<Integer> {
     /**
      * @param option the value of {@code --kafka}, or null
      * @param spec the loaded spec
-     * @return the Kafka bootstrap servers: the option, or else the spec's {@code kafka.bootstrapServers}
-     * @throws SpecException when neither gives them
+     * @return the Kafka cluster: the option's bootstrap servers, or else the spec's {@code kafka.bootstrapServers};
+     *     with the spec's {@code kafka.properties} and {@code kafka.propertiesFile} in either case
+     * @throws SpecException when neither gives them, or the properties file cannot be read
      */
-    static String kafka(String option, MigrationSpec spec) {
-      String bootstrap = option != null ? option : spec.kafka() != null ? spec.kafka().bootstrapServers() : null;
-      if (bootstrap == null) {
+    static io.baton.event.KafkaCluster kafka(String option, MigrationSpec spec) {
+      if (spec.kafka() != null) {
+        return spec.kafka().cluster(option);
+      }
+      if (option == null) {
         throw new SpecException("no Kafka cluster: pass --kafka HOST:PORT, or give kafka.bootstrapServers in the spec");
       }
-      return bootstrap;
+      return io.baton.event.KafkaCluster.of(option);
     }
 
     /** @return the address, or null for {@code off} */

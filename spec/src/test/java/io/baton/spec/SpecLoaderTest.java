@@ -128,6 +128,30 @@ class SpecLoaderTest {
   }
 
   @Test
+  void shouldReadKafkaClientSettingsAndKeepSecretsOutOfTheSpec(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("kafka.properties"),
+        "ssl.keystore.password=Ks-s3cret\nsecurity.protocol=SSL\n");
+    MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "kafka: { bootstrapServers: 'k1:9093', properties: { security.protocol: PLAINTEXT, ssl.truststore.type: PEM },"
+        + " propertiesFile: '" + file + "' }\n", "c.yaml");
+    io.baton.event.KafkaCluster cluster = spec.kafka().cluster(null);
+    assertThat(cluster.settings()).containsEntry("security.protocol", "SSL").containsEntry("ssl.truststore.type", "PEM")
+        .containsEntry("ssl.keystore.password", "Ks-s3cret");
+    assertThat(spec.kafka().toString()).doesNotContain("Ks-s3cret");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "kafka: { bootstrapServers: 'k1:9093', properties: { ssl.truststore.password: Ts-s3cret } }\n", "c.yaml"))
+        .hasMessageContaining("kafka.properties").hasMessageContaining("ssl.truststore.password holds a secret")
+        .hasMessageContaining("propertiesFile").hasMessageNotContaining("Ts-s3cret");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "kafka: { bootstrapServers: 'k1:9093', properties: { bootstrap.servers: 'k2:9093' } }\n", "c.yaml"))
+        .hasMessageContaining("bootstrap.servers is Baton's own");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "kafka: { bootstrapServers: 'k1:9093', propertiesFile: '" + dir.resolve("missing") + "' }\n", "c.yaml")
+        .kafka().cluster(null)).hasMessageContaining("cannot be read");
+  }
+
+  @Test
   void shouldSubstituteEnvironmentVariables() {
     MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: public.t\n    target: ${TARGET_SCHEMA}.t\n", "s.yaml");
     assertThat(spec.tables().get(0).target().schema()).isEqualTo("app");
