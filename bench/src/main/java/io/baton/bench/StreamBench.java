@@ -165,7 +165,7 @@ final class StreamBench {
   }
 
   private ReplicationPipeline start(BenchMigration b6, Path work) {
-    return ReplicationPipeline.start(b6.spec.name(), b6.source, b6.target, b6.tables, env.kafka().bootstrapServers(), work,
+    return ReplicationPipeline.start(b6.spec.name(), b6.source, b6.target, b6.tables, io.baton.event.KafkaCluster.of(env.kafka().bootstrapServers()), work,
         b6.spec.apply());
   }
 

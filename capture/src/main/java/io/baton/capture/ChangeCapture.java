@@ -61,10 +61,16 @@ public final class ChangeCapture implements AutoCloseable {
    * @param publication an existing publication of exactly {@code tables}
    * @param tables the captured tables
    * @param offsetFile where Debezium keeps its offsets
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster and the client settings of the producer
    */
   public record Settings(String migration, Database database, String slot, String publication,
-      List<TableName> tables, Path offsetFile, String bootstrapServers) {}
+      List<TableName> tables, Path offsetFile, io.baton.event.KafkaCluster kafka) {
+    /** The same with a Kafka cluster reached with the clients' defaults. */
+    public Settings(String migration, Database database, String slot, String publication, List<TableName> tables,
+        Path offsetFile, String bootstrapServers) {
+      this(migration, database, slot, publication, tables, offsetFile, io.baton.event.KafkaCluster.of(bootstrapServers));
+    }
+  }
 
   private final Settings settings;
   private final KafkaProducer<byte[], byte[]> producer;
@@ -77,12 +83,7 @@ public final class ChangeCapture implements AutoCloseable {
 
   private ChangeCapture(Settings settings) {
     this.settings = settings;
-    Properties pp = new Properties();
-    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    pp.put(ProducerConfig.ACKS_CONFIG, "all");
-    pp.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-    pp.putAll(Topics.producerTuning());
+    Properties pp = producerProperties(settings);
     this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
     this.engine = DebeziumEngine.create(Connect.class)
         .using(debeziumProperties(settings))
@@ -121,6 +122,16 @@ public final class ChangeCapture implements AutoCloseable {
     return c;
   }
 
+  /** @return the producer's configuration: the cluster's common client settings, then the capture's own */
+  static Properties producerProperties(Settings settings) {
+    Properties pp = settings.kafka().clientProperties();
+    pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    pp.put(ProducerConfig.ACKS_CONFIG, "all");
+    pp.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    pp.putAll(Topics.producerTuning());
+    return pp;
+  }
+
   static Properties debeziumProperties(Settings s) {
     Properties p = new Properties();
     p.setProperty("name", "baton-" + s.migration());
@@ -135,6 +146,8 @@ public final class ChangeCapture implements AutoCloseable {
       p.setProperty("database.password", s.database().password());
     }
     p.setProperty("database.dbname", s.database().database());
+    // the same TLS settings as every other connection to this database (database.sslmode and the rest)
+    s.database().tls().debeziumProperties(p);
     p.setProperty("topic.prefix", "baton_" + s.migration());
     p.setProperty("plugin.name", "pgoutput");
     p.setProperty("slot.name", s.slot());

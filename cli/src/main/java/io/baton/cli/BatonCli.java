@@ -202,7 +202,7 @@ public final class BatonCli implements Callable<Integer> {
       MigrationSpec loaded = migration.spec();
       Database s = migration.source(loaded);
       Database t = migration.target(loaded);
-      String bootstrap = kafka(kafka, loaded);
+      io.baton.event.KafkaCluster bootstrap = kafka(kafka, loaded);
       if (dryRun) {
         return DryRun.run(loaded, s, t, bootstrap, System.out);
       }
@@ -217,15 +217,18 @@ public final class BatonCli implements Callable<Integer> {
     /**
      * @param option the value of {@code --kafka}, or null
      * @param spec the loaded spec
-     * @return the Kafka bootstrap servers: the option, or else the spec's {@code kafka.bootstrapServers}
-     * @throws SpecException when neither gives them
+     * @return the Kafka cluster: the option's bootstrap servers, or else the spec's {@code kafka.bootstrapServers};
+     *     with the spec's {@code kafka.properties} and {@code kafka.propertiesFile} in either case
+     * @throws SpecException when neither gives them, or the properties file cannot be read
      */
-    static String kafka(String option, MigrationSpec spec) {
-      String bootstrap = option != null ? option : spec.kafka() != null ? spec.kafka().bootstrapServers() : null;
-      if (bootstrap == null) {
+    static io.baton.event.KafkaCluster kafka(String option, MigrationSpec spec) {
+      if (spec.kafka() != null) {
+        return spec.kafka().cluster(option);
+      }
+      if (option == null) {
         throw new SpecException("no Kafka cluster: pass --kafka HOST:PORT, or give kafka.bootstrapServers in the spec");
       }
-      return bootstrap;
+      return io.baton.event.KafkaCluster.of(option);
     }
 
     /** @return the address, or null for {@code off} */
@@ -263,11 +266,15 @@ public final class BatonCli implements Callable<Integer> {
     Path spec;
 
     @Option(names = "--source", paramLabel = "postgresql://USER@HOST:PORT/DB",
-        description = "The source database (default: the spec's source.url); its password from BATON_SOURCE_PASSWORD.")
+        description = "The source database (default: the spec's source.url); its password from BATON_SOURCE_PASSWORD. TLS in the"
+            + " query: ?sslmode=verify-full&sslrootcert=CA.pem (recommended), sslcert and sslkey for a client certificate,"
+            + " whose key's password comes from BATON_SOURCE_SSL_PASSWORD.")
     String source;
 
     @Option(names = "--target", paramLabel = "postgresql://USER@HOST:PORT/DB",
-        description = "The target database (default: the spec's target.url); its password from BATON_TARGET_PASSWORD.")
+        description = "The target database (default: the spec's target.url); its password from BATON_TARGET_PASSWORD. TLS in the"
+            + " query: ?sslmode=verify-full&sslrootcert=CA.pem (recommended), sslcert and sslkey for a client certificate,"
+            + " whose key's password comes from BATON_TARGET_SSL_PASSWORD.")
     String target;
 
     /** @throws SpecException when the file is missing or invalid */
@@ -285,22 +292,29 @@ public final class BatonCli implements Callable<Integer> {
      * @throws SpecException when neither names it, or its password cannot be read
      */
     Database source(MigrationSpec spec) {
-      return database("--source", source, spec.source(), "source", "BATON_SOURCE_PASSWORD");
+      return database("--source", source, spec.source(), "source", "BATON_SOURCE");
     }
 
     /** @see #source(MigrationSpec) the same for the target, BATON_TARGET_PASSWORD and {@code target} */
     Database target(MigrationSpec spec) {
-      return database("--target", target, spec.target(), "target", "BATON_TARGET_PASSWORD");
+      return database("--target", target, spec.target(), "target", "BATON_TARGET");
     }
 
+    /**
+     * @param variables the prefix of the environment variables: {@code PREFIX_PASSWORD} holds the
+     *     password, {@code PREFIX_SSL_PASSWORD} the TLS client key's password (read only when the
+     *     URL names a key with {@code sslkey})
+     */
     private static Database database(String option, String url, io.baton.spec.ConnectionSettings fromSpec, String key,
-        String passwordVariable) {
+        String variables) {
       try {
         if (url != null) {
-          return Database.parse(url, System.getenv(passwordVariable));
+          Database parsed = Database.parse(url, System.getenv(variables + "_PASSWORD"));
+          return parsed.tls().key() == null ? parsed
+              : Database.parse(url, parsed.password(), System.getenv(variables + "_SSL_PASSWORD"));
         }
         if (fromSpec != null) {
-          return fromSpec.database(System::getenv, passwordVariable);
+          return fromSpec.database(System::getenv, variables + "_PASSWORD", variables + "_SSL_PASSWORD");
         }
       } catch (BatonException e) {
         throw new SpecException(option + ": " + e.getMessage());

@@ -39,17 +39,17 @@ final class DryRun {
    * @param spec the spec
    * @param source the source database
    * @param target the target database
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster
    * @param out where the plan goes
    * @return {@link BatonCli#OK}
    * @throws io.baton.BatonException when a check fails, with every problem found
    */
-  static int run(MigrationSpec spec, Database source, Database target, String bootstrapServers, PrintStream out) {
-    Map<TableInfo, RowTransform> tables = Migration.check(spec, source, target, bootstrapServers);
+  static int run(MigrationSpec spec, Database source, Database target, io.baton.event.KafkaCluster kafka, PrintStream out) {
+    Map<TableInfo, RowTransform> tables = Migration.check(spec, source, target, kafka);
     out.printf("Plan of migration %s (dry run: nothing was written)%n%n", spec.name());
     out.printf("  source    %s: wal_level logical, replica role allowed%n", source);
     out.printf("  target    %s: replica role allowed, schema %s%n", target, spec.schema().name().toLowerCase());
-    out.printf("  kafka     %s: reachable%n", bootstrapServers);
+    out.printf("  kafka     %s: reachable%n", kafka);
     out.printf("  slot and publication %s on the source; state in schema baton on the target%n", spec.slotName());
     out.printf("  earlier run: %s%n", journalState(target, spec.name()));
     List<String> ddl = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import io.baton.event.KafkaCluster;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -23,38 +24,42 @@ final class KafkaTopics {
   /**
    * Checks that the broker answers, before anything is written.
    *
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster and its common client settings
    * @throws BatonException when the broker does not answer within 10 s
    */
-  static void checkReachable(String bootstrapServers) {
-    ensure(bootstrapServers, java.util.List.of(), 10);
+  static void checkReachable(KafkaCluster kafka) {
+    ensure(kafka, java.util.List.of(), 10);
   }
 
   /**
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster and its common client settings
    * @param topics topics to create when missing, one partition each (order per table is kept)
    * @throws BatonException when the broker cannot be reached within 30 s
    */
-  static void ensure(String bootstrapServers, Collection<String> topics) {
-    ensure(bootstrapServers, topics, 30);
+  static void ensure(KafkaCluster kafka, Collection<String> topics) {
+    ensure(kafka, topics, 30);
   }
 
-  private static Admin admin(String bootstrapServers, int timeoutSeconds) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  private static Admin admin(KafkaCluster kafka, int timeoutSeconds) {
+    return Admin.create(adminProperties(kafka, timeoutSeconds));
+  }
+
+  /** @return an Admin client's configuration: the cluster's common client settings, then the timeouts */
+  static Properties adminProperties(KafkaCluster kafka, int timeoutSeconds) {
+    Properties p = kafka.clientProperties();
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(10, timeoutSeconds) * 1000);
-    return Admin.create(p);
+    return p;
   }
 
   /**
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster and its common client settings
    * @param topics topics of one partition each; missing ones are left out
    * @return each existing topic's end offset (the offset the next record will get), by name
    * @throws BatonException when the broker cannot be reached within 30 s
    */
-  static java.util.Map<String, Long> endOffsets(String bootstrapServers, Collection<String> topics) {
-    try (Admin admin = admin(bootstrapServers, 30)) {
+  static java.util.Map<String, Long> endOffsets(KafkaCluster kafka, Collection<String> topics) {
+    try (Admin admin = admin(kafka, 30)) {
       Set<String> existing = new HashSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
       java.util.Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
       topics.stream().filter(existing::contains).forEach(t -> latest.put(new TopicPartition(t, 0), OffsetSpec.latest()));
@@ -62,7 +67,7 @@ final class KafkaTopics {
       admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp.topic(), info.offset()));
       return ends;
     } catch (ExecutionException | TimeoutException e) {
-      throw new BatonException("Kafka at " + bootstrapServers + " did not give the end offsets of " + topics + ": "
+      throw new BatonException("Kafka at " + kafka + " did not give the end offsets of " + topics + ": "
           + e.getMessage(), e, true);
     } catch (InterruptedException e) {
       throw new BatonException("interrupted while reading end offsets", e);
@@ -74,19 +79,19 @@ final class KafkaTopics {
    * produced from here on (the records left behind are never processed). The group must have no
    * active member.
    *
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster and its common client settings
    * @param group the consumer group (a Kafka Streams application id)
    * @param topics its input topics, one partition each; missing ones are skipped
    * @throws BatonException when the broker cannot be reached, or the group has active members (the
    *     message says to stop them)
    */
-  static void skipToEnd(String bootstrapServers, String group, Collection<String> topics) {
+  static void skipToEnd(KafkaCluster kafka, String group, Collection<String> topics) {
     java.util.Map<TopicPartition, OffsetAndMetadata> commit = new java.util.HashMap<>();
-    endOffsets(bootstrapServers, topics).forEach((t, end) -> commit.put(new TopicPartition(t, 0), new OffsetAndMetadata(end)));
+    endOffsets(kafka, topics).forEach((t, end) -> commit.put(new TopicPartition(t, 0), new OffsetAndMetadata(end)));
     if (commit.isEmpty()) {
       return;
     }
-    try (Admin admin = admin(bootstrapServers, 30)) {
+    try (Admin admin = admin(kafka, 30)) {
       admin.alterConsumerGroupOffsets(group, commit).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownMemberIdException
@@ -94,17 +99,17 @@ final class KafkaTopics {
         throw new BatonException("consumer group " + group + " still has active members: stop every baton run and baton"
             + " transform of this migration first", e);
       }
-      throw new BatonException("Kafka at " + bootstrapServers + " refused to move group " + group + ": " + e.getMessage(), e,
+      throw new BatonException("Kafka at " + kafka + " refused to move group " + group + ": " + e.getMessage(), e,
           true);
     } catch (TimeoutException e) {
-      throw new BatonException("Kafka at " + bootstrapServers + " did not answer within 30 s: " + e.getMessage(), e, true);
+      throw new BatonException("Kafka at " + kafka + " did not answer within 30 s: " + e.getMessage(), e, true);
     } catch (InterruptedException e) {
       throw new BatonException("interrupted while moving consumer group " + group, e);
     }
   }
 
-  private static void ensure(String bootstrapServers, Collection<String> topics, int timeoutSeconds) {
-    try (Admin admin = admin(bootstrapServers, timeoutSeconds)) {
+  private static void ensure(KafkaCluster kafka, Collection<String> topics, int timeoutSeconds) {
+    try (Admin admin = admin(kafka, timeoutSeconds)) {
       Set<String> existing = new HashSet<>(admin.listTopics().names().get(timeoutSeconds, TimeUnit.SECONDS));
       List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t)).distinct()
           .map(t -> new NewTopic(t, 1, (short) 1)
@@ -124,7 +129,7 @@ final class KafkaTopics {
         }
       }
     } catch (ExecutionException | TimeoutException e) {
-      throw new BatonException("Kafka at " + bootstrapServers + " did not answer within " + timeoutSeconds + " s: " + e.getMessage()
+      throw new BatonException("Kafka at " + kafka + " did not answer within " + timeoutSeconds + " s: " + e.getMessage()
           + " (check that the broker runs and bootstrap servers are right)", e, true);
     } catch (InterruptedException e) {
       throw new BatonException("interrupted while creating Kafka topics", e);

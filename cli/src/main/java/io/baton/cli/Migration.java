@@ -71,7 +71,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
   private final MigrationSpec spec;
   private final Database source;
   private final Database target;
-  private final String bootstrapServers;
+  private final io.baton.event.KafkaCluster kafka;
   private final Path workDir;
   private final TrafficRouter router;
   private final Journal journal;
@@ -95,12 +95,12 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
   /** Told about every batch a sink of this migration commits, with its direction (forward or reverse). */
   private volatile java.util.function.BiConsumer<String, io.baton.sink.SinkListener.Batch> sinkBatches = (d, b) -> { };
 
-  private Migration(MigrationSpec spec, Database source, Database target, String bootstrapServers, Path workDir,
+  private Migration(MigrationSpec spec, Database source, Database target, io.baton.event.KafkaCluster kafka, Path workDir,
       TrafficRouter router, Map<TableInfo, RowTransform> forwardTables) {
     this.spec = spec;
     this.source = source;
     this.target = target;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.workDir = workDir;
     this.router = router;
     this.forwardTables = forwardTables;
@@ -115,16 +115,22 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
    * @param spec the spec
    * @param source the source database
    * @param target the target database
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster and its common client settings
    * @param workDir where offsets and state live
    * @param router the traffic router
    * @return the migration, ready to {@link #start()}
    * @throws BatonException with every problem found and its fix
    */
+  static Migration prepare(MigrationSpec spec, Database source, Database target, io.baton.event.KafkaCluster kafka, Path workDir,
+      TrafficRouter router) {
+    Map<TableInfo, RowTransform> forward = check(spec, source, target, kafka);
+    return new Migration(spec, source, target, kafka, workDir, router, forward);
+  }
+
+  /** As {@link #prepare(MigrationSpec, Database, Database, io.baton.event.KafkaCluster, Path, TrafficRouter)}, with the Kafka clients' defaults. */
   static Migration prepare(MigrationSpec spec, Database source, Database target, String bootstrapServers, Path workDir,
       TrafficRouter router) {
-    Map<TableInfo, RowTransform> forward = check(spec, source, target, bootstrapServers);
-    return new Migration(spec, source, target, bootstrapServers, workDir, router, forward);
+    return prepare(spec, source, target, io.baton.event.KafkaCluster.of(bootstrapServers), workDir, router);
   }
 
   /**
@@ -140,6 +146,11 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
    * @throws BatonException with every problem found and its fix
    */
   static Map<TableInfo, RowTransform> check(MigrationSpec spec, Database source, Database target, String bootstrapServers) {
+    return check(spec, source, target, io.baton.event.KafkaCluster.of(bootstrapServers));
+  }
+
+  /** As {@link #check(MigrationSpec, Database, Database, String)}, with the cluster's common client settings. */
+  static Map<TableInfo, RowTransform> check(MigrationSpec spec, Database source, Database target, io.baton.event.KafkaCluster kafka) {
     Map<TableInfo, RowTransform> forward = MigrationTables.forward(spec, source);
     if (spec.schema() == SchemaMode.EXISTING) {
       List<String> problems;
@@ -155,7 +166,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     // the sink writes into the target, and after cutover the reverse sink into the source
     ReplicaRole.check(target);
     ReplicaRole.check(source);
-    KafkaTopics.checkReachable(bootstrapServers);
+    KafkaTopics.checkReachable(kafka);
     return forward;
   }
 
@@ -226,9 +237,9 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
       ReplicationSlots.dropSlot(s, spec.slotName());
       deleteOffsets(spec.name());
       List<RowTransform> transforms = List.copyOf(forwardTables.values());
-      KafkaTopics.skipToEnd(bootstrapServers, TransformStage.applicationId(spec.name()),
+      KafkaTopics.skipToEnd(kafka, TransformStage.applicationId(spec.name()),
           transforms.stream().map(r -> Topics.source(spec.name(), r.sourceTable())).toList());
-      io.baton.sink.StreamSink.skipTo(t, spec.name(), KafkaTopics.endOffsets(bootstrapServers,
+      io.baton.sink.StreamSink.skipTo(t, spec.name(), KafkaTopics.endOffsets(kafka,
           transforms.stream().map(r -> Topics.target(spec.name(), r.targetTable())).toList()));
       try (java.sql.Statement st = t.createStatement()) {
         st.execute("TRUNCATE " + transforms.stream().map(r -> r.targetTable().quoted()).collect(Collectors.joining(", ")));
@@ -349,7 +360,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
       throw PgErrors.classify("reading the snapshot journal", e);
     }
     snapshotMillis = (System.nanoTime() - startNanos) / 1_000_000;
-    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply(),
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, kafka, workDir, spec.apply(),
         batch -> sinkBatch("forward", batch));
     journal.transition(MigrationState.STREAMING, "baton", snapshotRows + " rows copied in " + snapshotMillis + " ms");
   }
@@ -382,7 +393,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     } catch (SQLException e) {
       throw PgErrors.classify("checking the slot and the snapshot", e);
     }
-    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply(),
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, kafka, workDir, spec.apply(),
         batch -> sinkBatch("forward", batch));
   }
 
@@ -404,7 +415,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     } catch (SQLException e) {
       throw PgErrors.classify("checking the reverse slot", e);
     }
-    reverse = ReplicationPipeline.start(reverseName(), target, source, reverseTables(), bootstrapServers, workDir, spec.apply(),
+    reverse = ReplicationPipeline.start(reverseName(), target, source, reverseTables(), kafka, workDir, spec.apply(),
         batch -> sinkBatch("reverse", batch));
   }
 
@@ -684,7 +695,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     stopStreaming();
     dropSlot(source, spec.name());
     deleteOffsets(reverseName());
-    reverse = ReplicationPipeline.start(reverseName(), target, source, reverseTables(), bootstrapServers, workDir, spec.apply(),
+    reverse = ReplicationPipeline.start(reverseName(), target, source, reverseTables(), kafka, workDir, spec.apply(),
         batch -> sinkBatch("reverse", batch));
   }
 
@@ -693,7 +704,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     stopReverse();
     dropSlot(target, reverseName());
     deleteOffsets(spec.name());
-    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, bootstrapServers, workDir, spec.apply(),
+    forward = ReplicationPipeline.start(spec.name(), source, target, forwardTables, kafka, workDir, spec.apply(),
         batch -> sinkBatch("forward", batch));
   }
 

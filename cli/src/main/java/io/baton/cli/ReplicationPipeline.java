@@ -49,14 +49,14 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
    * @param origin where changes come from
    * @param destination where they are applied
    * @param tables origin tables with their transforms
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster
    * @param workDir where Debezium's offsets and Kafka Streams' state live; created when missing
    * @param apply how the sink applies (its threads)
    * @return the running pipeline
    */
   public static ReplicationPipeline start(String name, Database origin, Database destination,
-      Map<TableInfo, RowTransform> tables, String bootstrapServers, Path workDir, ApplySettings apply) {
-    return start(name, origin, destination, tables, bootstrapServers, workDir, apply, io.baton.sink.SinkListener.NONE);
+      Map<TableInfo, RowTransform> tables, io.baton.event.KafkaCluster kafka, Path workDir, ApplySettings apply) {
+    return start(name, origin, destination, tables, kafka, workDir, apply, io.baton.sink.SinkListener.NONE);
   }
 
   /**
@@ -67,7 +67,7 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
    * @see #start(String, Database, Database, Map, String, Path, ApplySettings)
    */
   public static ReplicationPipeline start(String name, Database origin, Database destination,
-      Map<TableInfo, RowTransform> tables, String bootstrapServers, Path workDir, ApplySettings apply,
+      Map<TableInfo, RowTransform> tables, io.baton.event.KafkaCluster kafka, Path workDir, ApplySettings apply,
       io.baton.sink.SinkListener listener) {
     List<RowTransform> transforms = List.copyOf(tables.values());
     List<String> targetTopics = transforms.stream().map(t -> Topics.target(name, t.targetTable())).toList();
@@ -76,14 +76,14 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
     } catch (java.io.IOException e) {
       throw new BatonException("cannot create work directory " + workDir + ": " + e.getMessage(), e);
     }
-    KafkaTopics.ensure(bootstrapServers, TransformStage.topics(name, transforms));
-    StreamSink sink = StreamSink.start(name, destination, targetTopics, bootstrapServers, apply.threads(), listener);
+    KafkaTopics.ensure(kafka, TransformStage.topics(name, transforms));
+    StreamSink sink = StreamSink.start(name, destination, targetTopics, kafka, apply.threads(), listener);
     TransformStage transform = null;
     try {
-      transform = TransformStage.start(name, transforms, bootstrapServers, workDir.resolve("streams-" + name));
+      transform = TransformStage.start(name, transforms, kafka, workDir.resolve("streams-" + name));
       ChangeCapture capture = ChangeCapture.start(new ChangeCapture.Settings(name, origin, MigrationSpec.slotName(name),
           MigrationSpec.slotName(name), transforms.stream().map(RowTransform::sourceTable).toList(), offsetFile(workDir, name),
-          bootstrapServers));
+          kafka));
       return new ReplicationPipeline(name, origin, capture, transform, sink);
     } catch (RuntimeException e) {
       if (transform != null) {

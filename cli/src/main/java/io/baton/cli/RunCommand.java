@@ -30,11 +30,17 @@ final class RunCommand {
 
   private RunCommand() {}
 
+  /** As {@link #run(MigrationSpec, Database, Database, io.baton.event.KafkaCluster, Path, Duration, java.net.InetSocketAddress, ApiToken, boolean)}, with the Kafka clients' defaults. */
+  static int run(MigrationSpec spec, Database source, Database target, String kafka, Path workDir, Duration statusEvery,
+      java.net.InetSocketAddress metrics, ApiToken token, boolean resync) throws InterruptedException {
+    return run(spec, source, target, io.baton.event.KafkaCluster.of(kafka), workDir, statusEvery, metrics, token, resync);
+  }
+
   /**
    * @param spec the spec
    * @param source the source database
    * @param target the target database
-   * @param kafka the Kafka bootstrap servers
+   * @param kafka the Kafka cluster and its common client settings
    * @param workDir where Debezium's offsets and Kafka Streams' state live; the same on every run
    * @param statusEvery how often the status is logged
    * @param metrics where to serve metrics ({@link MigrationMetrics}) and the control API, or null
@@ -45,8 +51,8 @@ final class RunCommand {
    *     pipeline failed
    * @throws BatonException when the API would listen beyond loopback without a given token
    */
-  static int run(MigrationSpec spec, Database source, Database target, String kafka, Path workDir, Duration statusEvery,
-      java.net.InetSocketAddress metrics, ApiToken token, boolean resync) throws InterruptedException {
+  static int run(MigrationSpec spec, Database source, Database target, io.baton.event.KafkaCluster kafka, Path workDir,
+      Duration statusEvery, java.net.InetSocketAddress metrics, ApiToken token, boolean resync) throws InterruptedException {
     if (metrics != null && token == null && !metrics.getAddress().isLoopbackAddress()) {
       throw new io.baton.spec.SpecException("the control API would listen on " + metrics.getHostString() + ", beyond"
           + " loopback, without a token of yours: pass --api-token-file FILE or set " + ApiToken.ENV);

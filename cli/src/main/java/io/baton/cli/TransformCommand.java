@@ -59,7 +59,7 @@ final class TransformCommand implements Callable<Integer> {
     MigrationSpec loaded = migration.spec();
     Database s = migration.source(loaded);
     Database t = migration.target(loaded);
-    String bootstrap = BatonCli.Run.kafka(kafka, loaded);
+    io.baton.event.KafkaCluster bootstrap = BatonCli.Run.kafka(kafka, loaded);
     Path dir = workDir != null ? Files.createDirectories(workDir).toAbsolutePath() : Files.createTempDirectory("baton-transform-");
     try {
       return TransformWorker.run(loaded, s, t, bootstrap, dir, threads, Duration.ofSeconds(60));

@@ -36,7 +36,7 @@ final class TransformWorker implements AutoCloseable {
 
   private final MigrationSpec spec;
   private final Database target;
-  private final String bootstrapServers;
+  private final io.baton.event.KafkaCluster kafka;
   private final Path workDir;
   private final int threads;
   private final Map<TableInfo, RowTransform> forwardTables;
@@ -44,11 +44,11 @@ final class TransformWorker implements AutoCloseable {
   private volatile TransformStage reverse;
   private long nextReverseTry;
 
-  private TransformWorker(MigrationSpec spec, Database target, String bootstrapServers, Path workDir, int threads,
+  private TransformWorker(MigrationSpec spec, Database target, io.baton.event.KafkaCluster kafka, Path workDir, int threads,
       Map<TableInfo, RowTransform> forwardTables, TransformStage forward) {
     this.spec = spec;
     this.target = target;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.workDir = workDir;
     this.threads = threads;
     this.forwardTables = forwardTables;
@@ -62,17 +62,17 @@ final class TransformWorker implements AutoCloseable {
    * @param spec the spec
    * @param source the source database (read only)
    * @param target the target database (read only)
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster
    * @param workDir where Kafka Streams' state directories go ({@code streams-<pipeline>})
    * @param threads stream threads per direction, at least 1
    * @return the running worker
    * @throws BatonException when the source does not fit the spec, or Kafka cannot be reached
    */
-  static TransformWorker start(MigrationSpec spec, Database source, Database target, String bootstrapServers, Path workDir,
+  static TransformWorker start(MigrationSpec spec, Database source, Database target, io.baton.event.KafkaCluster kafka, Path workDir,
       int threads) {
     Map<TableInfo, RowTransform> forwardTables = MigrationTables.forward(spec, source);
-    TransformStage forward = startStage(spec.name(), forwardTables, bootstrapServers, workDir, threads);
-    TransformWorker worker = new TransformWorker(spec, target, bootstrapServers, workDir, threads, forwardTables, forward);
+    TransformStage forward = startStage(spec.name(), forwardTables, kafka, workDir, threads);
+    TransformWorker worker = new TransformWorker(spec, target, kafka, workDir, threads, forwardTables, forward);
     try {
       worker.poll();
     } catch (RuntimeException e) {
@@ -82,11 +82,11 @@ final class TransformWorker implements AutoCloseable {
     return worker;
   }
 
-  private static TransformStage startStage(String pipeline, Map<TableInfo, RowTransform> tables, String bootstrapServers,
+  private static TransformStage startStage(String pipeline, Map<TableInfo, RowTransform> tables, io.baton.event.KafkaCluster kafka,
       Path workDir, int threads) {
     List<RowTransform> transforms = List.copyOf(tables.values());
-    KafkaTopics.ensure(bootstrapServers, TransformStage.topics(pipeline, transforms));
-    return TransformStage.start(pipeline, transforms, bootstrapServers, workDir.resolve("streams-" + pipeline), threads,
+    KafkaTopics.ensure(kafka, TransformStage.topics(pipeline, transforms));
+    return TransformStage.start(pipeline, transforms, kafka, workDir.resolve("streams-" + pipeline), threads,
         clientId(pipeline));
   }
 
@@ -123,7 +123,7 @@ final class TransformWorker implements AutoCloseable {
       return;
     }
     reverse = startStage(MigrationTables.reverseName(spec.name()), MigrationTables.reverse(target, forwardTables),
-        bootstrapServers, workDir, threads);
+        kafka, workDir, threads);
   }
 
   /** @return the topic partitions this worker transforms now, both directions */
@@ -159,7 +159,7 @@ final class TransformWorker implements AutoCloseable {
    * @param spec the spec
    * @param source the source database
    * @param target the target database
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster
    * @param workDir where Kafka Streams' state lives
    * @param threads stream threads per direction
    * @param statusEvery how often the status line is logged
@@ -167,7 +167,7 @@ final class TransformWorker implements AutoCloseable {
    *     failed (the reason is logged)
    * @throws BatonException when the worker cannot start (see {@link #start})
    */
-  static int run(MigrationSpec spec, Database source, Database target, String bootstrapServers, Path workDir, int threads,
+  static int run(MigrationSpec spec, Database source, Database target, io.baton.event.KafkaCluster kafka, Path workDir, int threads,
       Duration statusEvery) {
     MDC.put("migration", spec.name());
     MDC.put("stage", "transform");
@@ -175,7 +175,7 @@ final class TransformWorker implements AutoCloseable {
     boolean interrupted = false;
     StopSignal stop = StopSignal.install("baton-transform-stop");
     try {
-      worker = start(spec, source, target, bootstrapServers, workDir, threads);
+      worker = start(spec, source, target, kafka, workDir, threads);
       LOG.info("transform worker for {} running ({} stream thread{} per direction): transforming until stopped", spec.name(),
           threads, threads == 1 ? "" : "s");
       long nextStatus = System.nanoTime() + statusEvery.toNanos();

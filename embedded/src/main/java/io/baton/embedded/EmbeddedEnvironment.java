@@ -41,6 +41,7 @@ public final class EmbeddedEnvironment implements AutoCloseable {
     private final PostgresServer target;
     private final KafkaBroker kafka;
     private final PgBouncer pgbouncer;
+    private final CertificateAuthority authority;
     private final Thread shutdownHook;
     private boolean closed;
 
@@ -53,6 +54,7 @@ public final class EmbeddedEnvironment implements AutoCloseable {
         this.target = started.target;
         this.kafka = started.kafka;
         this.pgbouncer = started.pgbouncer;
+        this.authority = started.authority;
         this.shutdownHook = new Thread(this::stopAll, "baton-embedded-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -113,6 +115,19 @@ public final class EmbeddedEnvironment implements AutoCloseable {
             throw new BatonException("This embedded environment has no PgBouncer: build it with withPgBouncer(true)");
         }
         return pgbouncer;
+    }
+
+    /**
+     * The CA that signed both clusters' certificate; its {@link CertificateAuthority#certificate()} is
+     * what clients name in {@code sslrootcert}.
+     *
+     * @throws BatonException if the environment was built without {@code withTls(true)}
+     */
+    public CertificateAuthority certificateAuthority() {
+        if (authority == null) {
+            throw new BatonException("This embedded environment serves no TLS: build it with withTls(true)");
+        }
+        return authority;
     }
 
     /** Returns whether a Kafka broker was started. */
@@ -193,6 +208,7 @@ public final class EmbeddedEnvironment implements AutoCloseable {
         private volatile PostgresServer target;
         private volatile KafkaBroker kafka;
         private volatile PgBouncer pgbouncer;
+        private volatile CertificateAuthority authority;
     }
 
     /** Options for {@link EmbeddedEnvironment}; every setter returns this builder. */
@@ -204,8 +220,21 @@ public final class EmbeddedEnvironment implements AutoCloseable {
         private String pgbouncerAlias = "app";
         private boolean kafka = true;
         private boolean pgbouncer = true;
+        private boolean tls;
 
         private Builder() {
+        }
+
+        /**
+         * Whether both clusters serve TLS only; default false. A new {@link CertificateAuthority}
+         * (in {@code <workDir>/tls/}) signs one server certificate for {@code localhost} and
+         * {@code 127.0.0.1}, which both clusters serve (see
+         * {@link PostgresServer#start(String, Path, PostgresServer.Flavor, ServerTls)}); clients
+         * verify it with {@link EmbeddedEnvironment#certificateAuthority()}.
+         */
+        public Builder withTls(boolean tls) {
+            this.tls = tls;
+            return this;
         }
 
         /** Work directory for all files (created if missing, kept on close); default: a new temp directory. */
@@ -264,6 +293,20 @@ public final class EmbeddedEnvironment implements AutoCloseable {
             boolean createdWorkDir = workDir == null;
             Path dir = createdWorkDir ? createTempWorkDir() : workDir.toAbsolutePath().normalize();
             Components started = new Components();
+            ServerTls serverTls = null;
+            if (tls) {
+                try {
+                    started.authority = CertificateAuthority.create(dir.resolve("tls"), "Baton embedded test CA");
+                    serverTls = started.authority.issueServerCertificate("server", List.of("localhost"),
+                            List.of(Ports.LOOPBACK));
+                } catch (BatonException e) {
+                    if (createdWorkDir && !Boolean.getBoolean("baton.embedded.keep")) {
+                        FileTrees.deleteQuietly(dir);
+                    }
+                    throw e;
+                }
+            }
+            ServerTls clusterTls = serverTls;
             ExecutorService executor = Executors.newFixedThreadPool(3, runnable -> {
                 Thread thread = new Thread(runnable, "baton-embedded-start");
                 thread.setDaemon(true);
@@ -272,7 +315,7 @@ public final class EmbeddedEnvironment implements AutoCloseable {
             List<CompletableFuture<?>> tasks = new ArrayList<>();
             try {
                 tasks.add(timed("source PostgreSQL", executor, () -> {
-                    started.source = PostgresServer.start("source", dir, flavor);
+                    started.source = PostgresServer.start("source", dir, flavor, clusterTls);
                     createDatabaseUnlessPostgres(started.source, sourceDatabase);
                     return started.source;
                 }).thenApplyAsync(source -> {
@@ -283,7 +326,7 @@ public final class EmbeddedEnvironment implements AutoCloseable {
                     return null;
                 }, executor));
                 tasks.add(timed("target PostgreSQL", executor, () -> {
-                    started.target = PostgresServer.start("target", dir, flavor);
+                    started.target = PostgresServer.start("target", dir, flavor, clusterTls);
                     createDatabaseUnlessPostgres(started.target, targetDatabase);
                     return started.target;
                 }));

@@ -72,7 +72,8 @@ public final class EmbeddedEnvironmentExtension implements ParameterResolver {
                 .targetDatabase(o.targetDatabase())
                 .pgbouncerAlias(o.pgbouncerAlias())
                 .withKafka(o.kafka())
-                .withPgBouncer(o.pgbouncer()));
+                .withPgBouncer(o.pgbouncer())
+                .withTls(o.tls()));
         String flavor = System.getProperty("baton.embedded.flavor");
         if (flavor != null && !flavor.isBlank()) {
             try {

@@ -38,4 +38,10 @@ public @interface EmbeddedEnvironmentOptions {
 
     /** Whether to start PgBouncer in front of the source database. */
     boolean pgbouncer() default true;
+
+    /**
+     * Whether both clusters serve TLS only, with a certificate signed by a CA made for the
+     * environment ({@link EmbeddedEnvironment#certificateAuthority()}).
+     */
+    boolean tls() default false;
 }

@@ -54,11 +54,13 @@ public final class PostgresServer implements AutoCloseable {
     private final Path logFile;
     private final SocketDirectory socketDirectory;
     private final PostgresProcess process;
+    private final boolean tlsOnly;
     private volatile long pid;
     private boolean closed;
 
     private PostgresServer(String name, Flavor flavor, int port, Path dataDirectory, Path logFile,
-                           SocketDirectory socketDirectory, PostgresProcess process, long pid) {
+                           SocketDirectory socketDirectory, PostgresProcess process, long pid, boolean tlsOnly) {
+        this.tlsOnly = tlsOnly;
         this.name = name;
         this.flavor = flavor;
         this.port = port;
@@ -92,6 +94,26 @@ public final class PostgresServer implements AutoCloseable {
      * @throws BatonException if the name is invalid, binaries are missing, or start-up fails
      */
     public static PostgresServer start(String name, Path workDir, Flavor flavor) {
+        return start(name, workDir, flavor, null);
+    }
+
+    /**
+     * Starts a cluster as {@link #start(String, Path, Flavor)} does; with {@code tls}, it serves TLS
+     * only: {@code ssl = on} with the given certificate and key (copied to {@code <workDir>/<name>/tls/},
+     * the key with mode 0600 and owned by the server's OS user), and a {@code pg_hba.conf} of its own
+     * ({@code hba_file}) that accepts TCP connections with {@code hostssl} lines only and rejects the
+     * others with {@code hostnossl ... reject} (PostgreSQL documentation, "The pg_hba.conf File"), so a
+     * client that does not use TLS cannot connect. Unix-socket connections stay trusted.
+     *
+     * @param name short name, also the directory under {@code workDir} ({@code [A-Za-z0-9_-]}, at most 40)
+     * @param workDir directory that holds the server's directory; created if missing
+     * @param flavor which binaries to run; not null
+     * @param tls the certificate and key to serve TLS with, or null for the usual cluster (no TLS)
+     * @return the running server; never null
+     * @throws BatonException if the name is invalid, binaries are missing, the TLS files cannot be
+     *     read, or start-up fails (the message holds the log tail)
+     */
+    public static PostgresServer start(String name, Path workDir, Flavor flavor, ServerTls tls) {
         Objects.requireNonNull(workDir, "workDir");
         Objects.requireNonNull(flavor, "flavor");
         if (name == null || !NAME.matcher(name).matches()) {
@@ -111,13 +133,16 @@ public final class PostgresServer implements AutoCloseable {
         SocketDirectory sockets = SocketDirectory.choose(serverDir.resolve("socket"));
         int port = Ports.freePort();
         try {
+            java.util.Map<String, String> settings = PostgresSettings.forServer(sockets.path());
+            if (tls != null) {
+                settings.putAll(PostgresSettings.tlsOnly(serverDir, tls));
+            }
             PostgresProcess process = flavor == Flavor.EMBEDDED
-                    ? EmbeddedPostgresLauncher.start(dataDir, port,
-                            PostgresSettings.forServer(sockets.path()), log)
+                    ? EmbeddedPostgresLauncher.start(dataDir, port, settings, log)
                     : SystemPostgresLauncher.start(serverDir, dataDir, workDir.toAbsolutePath().normalize(), port,
-                            PostgresSettings.forServer(sockets.path()), log);
+                            settings, log);
             PostgresServer server = new PostgresServer(name, flavor, port, dataDir, log, sockets, process,
-                    readPostmasterPid(dataDir));
+                    readPostmasterPid(dataDir), tls != null);
             LOG.debug("PostgreSQL {} ({}) running at {}:{} as pid {}", name, flavor, Ports.LOOPBACK, port, server.pid);
             return server;
         } catch (RuntimeException e) {
@@ -134,6 +159,11 @@ public final class PostgresServer implements AutoCloseable {
     /** The flavor this server runs with. */
     public Flavor flavor() {
         return flavor;
+    }
+
+    /** Whether the server was started with {@link ServerTls}: TCP connections only over TLS. */
+    public boolean tlsOnly() {
+        return tlsOnly;
     }
 
     /** The address the server listens on: always {@code "127.0.0.1"}. */

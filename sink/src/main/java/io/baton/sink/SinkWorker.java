@@ -87,22 +87,30 @@ final class SinkWorker implements AutoCloseable {
   private Connection conn;
 
   /**
+   * @return the worker's consumer configuration: the cluster's common client settings, then the
+   *     sink's own (no auto commit: offsets live in the target; read_committed)
+   */
+  static Properties consumerProperties(String migration, io.baton.event.KafkaCluster kafka, int index) {
+    Properties p = kafka.clientProperties();
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "baton-" + migration + "-sink-" + index);
+    return p;
+  }
+
+  /**
    * Connects, reads the stored offsets of its partitions and seeks to them; {@link #start()} starts
    * applying.
    */
-  SinkWorker(String migration, Database target, List<TopicPartition> partitions, String bootstrapServers, int index,
+  SinkWorker(String migration, Database target, List<TopicPartition> partitions, io.baton.event.KafkaCluster kafka, int index,
       StreamSink.Shared shared) {
     this.migration = migration;
     this.target = target;
     this.shared = shared;
     this.partitions = List.copyOf(partitions);
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "baton-" + migration + "-sink-" + index);
-    this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer = new KafkaConsumer<>(consumerProperties(migration, kafka, index), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
     consumer.assign(partitions);
     this.conn = target.connect();
     ReplicaRole.enter(conn, target);

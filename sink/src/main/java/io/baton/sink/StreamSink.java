@@ -72,16 +72,16 @@ public final class StreamSink implements AutoCloseable {
    * @param migration the migration name (offsets and markers are stored under it)
    * @param target the database to apply to
    * @param topics the topics to apply; they must exist
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster
    * @param threads the most threads (and target connections) to use, at least 1; no more are
    *     started than there are partitions
    * @return the running sink
    * @throws BatonException when a topic does not exist or the target refuses the connection or the
    *     replica role; threads already started are stopped
    */
-  public static StreamSink start(String migration, Database target, List<String> topics, String bootstrapServers,
+  public static StreamSink start(String migration, Database target, List<String> topics, io.baton.event.KafkaCluster kafka,
       int threads) {
-    return start(migration, target, topics, bootstrapServers, threads, SinkListener.NONE);
+    return start(migration, target, topics, kafka, threads, SinkListener.NONE);
   }
 
   /**
@@ -90,18 +90,18 @@ public final class StreamSink implements AutoCloseable {
    * @param migration as for {@link #start(String, Database, List, String, int)}
    * @param target as there
    * @param topics as there
-   * @param bootstrapServers as there
+   * @param kafka as there
    * @param threads as there
    * @param listener told about every batch committed, on the sink's threads
    * @return the running sink
    * @throws BatonException as there
    */
-  public static StreamSink start(String migration, Database target, List<String> topics, String bootstrapServers,
+  public static StreamSink start(String migration, Database target, List<String> topics, io.baton.event.KafkaCluster kafka,
       int threads, SinkListener listener) {
     if (threads < 1) {
       throw new IllegalArgumentException("a sink needs at least one thread, not " + threads);
     }
-    List<TopicPartition> partitions = partitionsOf(topics, bootstrapServers);
+    List<TopicPartition> partitions = partitionsOf(topics, kafka);
     int n = Math.min(threads, Math.max(1, partitions.size()));
     List<List<TopicPartition>> dealt = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -113,7 +113,7 @@ public final class StreamSink implements AutoCloseable {
     StreamSink sink = new StreamSink(migration, partitions.size(), listener);
     try {
       for (int i = 0; i < n; i++) {
-        sink.workers.add(new SinkWorker(migration, target, dealt.get(i), bootstrapServers, i, sink.shared));
+        sink.workers.add(new SinkWorker(migration, target, dealt.get(i), kafka, i, sink.shared));
       }
     } catch (RuntimeException e) {
       sink.close();
@@ -124,9 +124,8 @@ public final class StreamSink implements AutoCloseable {
     return sink;
   }
 
-  private static List<TopicPartition> partitionsOf(List<String> topics, String bootstrapServers) {
-    java.util.Properties p = new java.util.Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  private static List<TopicPartition> partitionsOf(List<String> topics, io.baton.event.KafkaCluster kafka) {
+    java.util.Properties p = kafka.clientProperties();
     List<TopicPartition> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       for (String topic : topics) {

@@ -99,6 +99,59 @@ class SpecLoaderTest {
   }
 
   @Test
+  void shouldReadTlsFromTheUrlAndTheKeyPasswordFromTheEnvironmentOrAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("kpw"), "key-from-file\n");
+    MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "source: { url: 'postgresql://app@db1:5432/shop?sslmode=verify-full&sslrootcert=/etc/baton/ca.pem' }\n"
+        + "target: { url: 'postgresql://app@db2:5432/shop?sslmode=verify-full&sslrootcert=/etc/baton/ca.pem&sslcert=/c.pem"
+        + "&sslkey=/k.pk8', sslPasswordFile: '" + secret + "' }\n", "c.yaml");
+    io.baton.pg.Database source = spec.source().database(name -> null, "BATON_SOURCE_PASSWORD", "BATON_SOURCE_SSL_PASSWORD");
+    assertThat(source.tls().mode()).isEqualTo(io.baton.pg.Tls.Mode.VERIFY_FULL);
+    assertThat(source.tls().rootCert()).isEqualTo("/etc/baton/ca.pem");
+    assertThat(source.tls().keyPassword()).as("no key, so no key password is read").isNull();
+    io.baton.pg.Database target = spec.target().database(java.util.Map.of("BATON_TARGET_SSL_PASSWORD", "other")::get,
+        "BATON_TARGET_PASSWORD", "BATON_TARGET_SSL_PASSWORD");
+    assertThat(target.tls().keyPassword()).isEqualTo("key-from-file");
+    assertThat(target.properties()).containsEntry("sslpassword", "key-from-file").containsEntry("sslkey", "/k.pk8");
+    assertThat(spec.target().toString()).doesNotContain("key-from-file").contains("key password from " + secret);
+    MigrationSpec fallback = loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "source: { url: 'postgresql://app@db1:5432/shop?sslmode=require&sslkey=/k.pk8', sslPasswordEnv: KEY_PW }\n", "c.yaml");
+    assertThat(fallback.source().database(java.util.Map.of("KEY_PW", "env-key")::get, null, null).tls().keyPassword())
+        .isEqualTo("env-key");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "source: { url: 'postgresql://app@db1:5432/shop?sslmode=require', sslPasswordEnv: KEY_PW }\n", "c.yaml"))
+        .hasMessageContaining("source.sslPasswordEnv").hasMessageContaining("a TLS key password without a key");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "source: { url: 'postgresql://app@db1:5432/shop?sslmode=sure' }\n", "c.yaml"))
+        .hasMessageContaining("source.url").hasMessageContaining("sslmode 'sure' is not one of");
+  }
+
+  @Test
+  void shouldReadKafkaClientSettingsAndKeepSecretsOutOfTheSpec(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("kafka.properties"),
+        "ssl.keystore.password=Ks-s3cret\nsecurity.protocol=SSL\n");
+    MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "kafka: { bootstrapServers: 'k1:9093', properties: { security.protocol: PLAINTEXT, ssl.truststore.type: PEM },"
+        + " propertiesFile: '" + file + "' }\n", "c.yaml");
+    io.baton.event.KafkaCluster cluster = spec.kafka().cluster(null);
+    assertThat(cluster.settings()).containsEntry("security.protocol", "SSL").containsEntry("ssl.truststore.type", "PEM")
+        .containsEntry("ssl.keystore.password", "Ks-s3cret");
+    assertThat(spec.kafka().toString()).doesNotContain("Ks-s3cret");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "kafka: { bootstrapServers: 'k1:9093', properties: { ssl.truststore.password: Ts-s3cret } }\n", "c.yaml"))
+        .hasMessageContaining("kafka.properties").hasMessageContaining("ssl.truststore.password holds a secret")
+        .hasMessageContaining("propertiesFile").hasMessageNotContaining("Ts-s3cret");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "kafka: { bootstrapServers: 'k1:9093', properties: { bootstrap.servers: 'k2:9093' } }\n", "c.yaml"))
+        .hasMessageContaining("bootstrap.servers is Baton's own");
+    assertThatThrownBy(() -> loader.parse("name: demo\ntables:\n  - source: t\n"
+        + "kafka: { bootstrapServers: 'k1:9093', propertiesFile: '" + dir.resolve("missing") + "' }\n", "c.yaml")
+        .kafka().cluster(null)).hasMessageContaining("cannot be read");
+  }
+
+  @Test
   void shouldSubstituteEnvironmentVariables() {
     MigrationSpec spec = loader.parse("name: demo\ntables:\n  - source: public.t\n    target: ${TARGET_SCHEMA}.t\n", "s.yaml");
     assertThat(spec.tables().get(0).target().schema()).isEqualTo("app");

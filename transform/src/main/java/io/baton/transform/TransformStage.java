@@ -157,12 +157,13 @@ public final class TransformStage implements AutoCloseable {
    *
    * @param migration the migration name: topics, and the application id {@code baton-<name>-transform}
    * @param transforms one transform per source table
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster and its common client settings
    * @param stateDir Kafka Streams' {@code state.dir}
    * @return the running stage
    */
-  public static TransformStage start(String migration, List<RowTransform> transforms, String bootstrapServers, Path stateDir) {
-    return start(migration, transforms, bootstrapServers, stateDir, 1, null);
+  public static TransformStage start(String migration, List<RowTransform> transforms, io.baton.event.KafkaCluster kafka,
+      Path stateDir) {
+    return start(migration, transforms, kafka, stateDir, 1, null);
   }
 
   /**
@@ -172,7 +173,7 @@ public final class TransformStage implements AutoCloseable {
    *
    * @param migration the migration name: topics, and the application id {@code baton-<name>-transform}
    * @param transforms one transform per source table
-   * @param bootstrapServers the Kafka cluster
+   * @param kafka the Kafka cluster and its common client settings ({@link io.baton.event.KafkaCluster#clientProperties()})
    * @param stateDir Kafka Streams' {@code state.dir}; one per instance on a machine
    * @param threads stream threads, at least 1; a thread runs one table's task at a time, so more
    *     threads than tables leaves some idle
@@ -182,14 +183,25 @@ public final class TransformStage implements AutoCloseable {
    * @return the running stage
    * @throws IllegalArgumentException when threads is below 1
    */
-  public static TransformStage start(String migration, List<RowTransform> transforms, String bootstrapServers, Path stateDir,
-      int threads, String clientId) {
+  public static TransformStage start(String migration, List<RowTransform> transforms, io.baton.event.KafkaCluster kafka,
+      Path stateDir, int threads, String clientId) {
     if (threads < 1) {
       throw new IllegalArgumentException("transform " + migration + ": threads must be at least 1, not " + threads);
     }
-    Properties p = new Properties();
+    Properties p = streamsProperties(migration, kafka, stateDir, threads, clientId);
+    LongAdder processed = new LongAdder();
+    KafkaStreams streams = new KafkaStreams(topology(migration, transforms, processed), p);
+    return started(migration, streams, processed, transforms.size(), threads);
+  }
+
+  /**
+   * @return the Kafka Streams configuration: the cluster's common client settings (which Kafka
+   *     Streams passes to its producers, consumers and admin client), then the stage's own
+   */
+  static Properties streamsProperties(String migration, io.baton.event.KafkaCluster kafka, Path stateDir, int threads,
+      String clientId) {
+    Properties p = kafka.clientProperties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(migration));
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
@@ -204,8 +216,11 @@ public final class TransformStage implements AutoCloseable {
     // out: 6 s, the broker's default group.min.session.timeout.ms, instead of the client's 45 s
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
-    LongAdder processed = new LongAdder();
-    KafkaStreams streams = new KafkaStreams(topology(migration, transforms, processed), p);
+    return p;
+  }
+
+  private static TransformStage started(String migration, KafkaStreams streams, LongAdder processed, int tables,
+      int threads) {
     TransformStage stage = new TransformStage(migration, streams, processed);
     streams.setUncaughtExceptionHandler(e -> {
       stage.failure.compareAndSet(null, e);
@@ -218,7 +233,7 @@ public final class TransformStage implements AutoCloseable {
       }
     });
     streams.start();
-    LOG.info("transform {} started for {} tables ({} stream thread{})", migration, transforms.size(), threads,
+    LOG.info("transform {} started for {} tables ({} stream thread{})", migration, tables, threads,
         threads == 1 ? "" : "s");
     return stage;
   }

@@ -181,4 +181,12 @@ class TransformStageTest {
       assertThat(applied.get(4).after()).containsEntry("column_name", "(row)").containsEntry("rule", "validate cel 'row.qty > 0'");
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void shouldGiveKafkaStreamsTheClustersClientSettings() {
+    java.util.Properties p = TransformStage.streamsProperties("shop", new io.baton.event.KafkaCluster("k1:9093", java.util.Map.of("security.protocol", "SSL", "ssl.truststore.location", "/etc/baton/kafka-ca.pem")),
+        java.nio.file.Path.of("state"), 2, null);
+    assertThat(p).containsEntry("bootstrap.servers", "k1:9093").containsEntry("security.protocol", "SSL")
+        .containsEntry("ssl.truststore.location", "/etc/baton/kafka-ca.pem").containsEntry("application.id", "baton-shop-transform");
+  }
 }
