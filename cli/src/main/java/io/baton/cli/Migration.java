@@ -472,7 +472,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
       return false;
     }
     stopStreaming();
-    Map<TableInfo, RowTransform> fresh = check(spec, source, target, bootstrapServers);
+    Map<TableInfo, RowTransform> fresh = check(spec, source, target, kafka);
     Map.Entry<TableInfo, RowTransform> table = fresh.entrySet().stream()
         .filter(e -> e.getKey().name().equals(drift.table())).findFirst()
         .orElseThrow(() -> new BatonException("source table " + drift.table() + " is no longer in the spec's scope"));
