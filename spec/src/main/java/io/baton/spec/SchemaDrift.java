@@ -48,7 +48,7 @@ public final class SchemaDrift extends BatonException {
     if (!known.containsAll(row.keySet())) {
       Set<String> seenAndKnown = new java.util.HashSet<>(known);
       seenAndKnown.retainAll(row.keySet());
-      throw of(table, row.keySet(), seenAndKnown, where);
+      throw of(table, row.keySet(), seenAndKnown, " at " + where);
     }
   }
 
@@ -65,7 +65,7 @@ public final class SchemaDrift extends BatonException {
     Map<String, String> after = new java.util.LinkedHashMap<>();
     now.columns().forEach(c -> after.put(c.name(), c.type()));
     if (!before.keySet().equals(after.keySet())) {
-      return of(was.name(), after.keySet(), before.keySet(), "the source catalog");
+      return of(was.name(), after.keySet(), before.keySet(), null);
     }
     for (Map.Entry<String, String> c : before.entrySet()) {
       if (!c.getValue().equals(after.get(c.getKey()))) {
@@ -75,21 +75,25 @@ public final class SchemaDrift extends BatonException {
     return null;
   }
 
-  private static SchemaDrift of(TableName table, Set<String> seen, Set<String> known, String where) {
+  /**
+   * @param atChange " at LSN ..." when a change showed the drift; null when the catalog did
+   */
+  private static SchemaDrift of(TableName table, Set<String> seen, Set<String> known, String atChange) {
     List<String> added = new ArrayList<>(new TreeSet<>(seen));
     added.removeAll(known);
     List<String> dropped = new ArrayList<>(new TreeSet<>(known));
     dropped.removeAll(seen);
-    StringBuilder m = new StringBuilder("schema drift on source table ").append(table).append(" at ").append(where)
-        .append(": ");
+    StringBuilder m = new StringBuilder("schema drift on source table ").append(table)
+        .append(atChange == null ? "" : atChange).append(": ");
     if (!added.isEmpty()) {
       m.append("column(s) ").append(quoted(added)).append(" added");
     }
     if (!dropped.isEmpty()) {
       m.append(added.isEmpty() ? "" : " and ").append("column(s) ").append(quoted(dropped)).append(" dropped");
     }
-    m.append(" on the source after the migration started. The pipeline halts here: nothing from this change on is"
-        + " applied. Fix: ");
+    m.append(" on the source after the migration started. ").append(atChange == null
+        ? "The pipeline halted (found in the source catalog). Fix: "
+        : "The pipeline halts here: nothing from this change on is applied. Fix: ");
     if (!added.isEmpty()) {
       m.append("add the column(s) to the target table (with schema: create Baton adds them itself when run again)");
     }
@@ -97,7 +101,7 @@ public final class SchemaDrift extends BatonException {
       m.append(added.isEmpty() ? "" : "; ").append("drop them from the target table, or make them nullable, and from"
           + " the spec");
     }
-    m.append(", then run baton run again: it resumes at this change");
+    m.append(atChange == null ? ", then run baton run again" : ", then run baton run again: it resumes at this change");
     return new SchemaDrift(m.toString(), table, added, dropped);
   }
 
