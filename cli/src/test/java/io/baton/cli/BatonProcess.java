@@ -33,4 +33,22 @@ final class BatonProcess {
     pb.environment().putAll(environment);
     return pb.start();
   }
+
+  /**
+   * Waits up to 3 minutes until a run streams: its log says so and its sink committed a change
+   * in the last 2 seconds; fails the test when the run died instead.
+   *
+   * @param run the {@code baton run} process
+   * @param log its log
+   * @param target the target database (Baton's state)
+   * @param migration the migration's name
+   */
+  static void awaitStreaming(Process run, Path log, io.baton.pg.Database target, String migration) {
+    org.awaitility.Awaitility.await(log + " streams").atMost(java.time.Duration.ofSeconds(180))
+        .pollInterval(java.time.Duration.ofMillis(250)).ignoreExceptions()
+        .until(() -> !run.isAlive() || java.nio.file.Files.readString(log).contains("streaming until stopped")
+            && !Db.query(target, "SELECT 1 FROM baton.sink_offsets WHERE migration = '" + migration
+                + "' AND applied_lsn IS NOT NULL AND updated_at > now() - interval '2 seconds'").isEmpty());
+    org.assertj.core.api.Assertions.assertThat(run.isAlive()).as("the run is alive (log %s)", log).isTrue();
+  }
 }

@@ -35,16 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class CrashIT {
-  private static final String SPEC = """
-      name: crash
-      snapshot: { parallelism: 2, chunkMegabytes: 2 }
-      tables:
-        - source: public.accounts
-          target: public.balances
-          columns:
-            owner: { rename: holder }
-        - source: public.ledger
-      """;
+  private static final String SPEC = WritingClient.spec("crash", "snapshot: { parallelism: 2, chunkMegabytes: 2 }\n");
   private static final int ACCOUNTS = 1_000_000;
   /** The child processes' logs, kept after the test for a post-mortem. */
   private static final Path LOGS = Path.of("target", "crash-it");

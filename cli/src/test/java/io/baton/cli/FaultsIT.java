@@ -36,16 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class FaultsIT {
-  private static final String SPEC = """
-      name: faults
-      snapshot: { parallelism: 2, chunkMegabytes: 2 }
-      tables:
-        - source: public.accounts
-          target: public.balances
-          columns:
-            owner: { rename: holder }
-        - source: public.ledger
-      """;
+  private static final String SPEC = WritingClient.spec("faults", "snapshot: { parallelism: 2, chunkMegabytes: 2 }\n");
   private static final int ACCOUNTS = 400_000;
   /** The run's log, kept after the test for a post-mortem. */
   private static final Path LOG = Path.of("target", "faults-it", "baton.log");

@@ -33,15 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class SlotLossIT {
-  private static final String SPEC = """
-      name: slotloss
-      tables:
-        - source: public.accounts
-          target: public.balances
-          columns:
-            owner: { rename: holder }
-        - source: public.ledger
-      """;
+  private static final String SPEC = WritingClient.spec("slotloss", "");
   private static final int ACCOUNTS = 50_000;
   private static final String SLOT = "baton_slotloss";
   private static final Path LOGS = Path.of("target", "slot-loss-it");
@@ -112,11 +104,7 @@ class SlotLossIT {
   /** Starts baton run and waits until it applies changes. */
   private Process streaming(EmbeddedEnvironment env, Database target, String... extra) throws Exception {
     Process p = start(env, extra);
-    Awaitility.await("run " + runs + " streams").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
-        .ignoreExceptions().until(() -> !p.isAlive() || Files.readString(log(runs)).contains("streaming until stopped")
-            && !query(target, "SELECT 1 FROM baton.sink_offsets WHERE migration = 'slotloss' AND applied_lsn IS NOT NULL"
-                + " AND updated_at > now() - interval '2 seconds'").isEmpty());
-    assertThat(p.isAlive()).as("run %d is alive (log %s)", runs, log(runs)).isTrue();
+    BatonProcess.awaitStreaming(p, log(runs), target, "slotloss");
     return p;
   }
 

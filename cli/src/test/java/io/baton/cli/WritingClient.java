@@ -59,6 +59,23 @@ final class WritingClient implements Runnable {
         """.formatted(accounts, ledgerRows);
   }
 
+  /**
+   * @param name the migration's name
+   * @param settings more top-level spec lines (for example the snapshot's), or ""
+   * @return a spec migrating the client's two tables: accounts to balances with owner renamed to
+   *     holder, and ledger as it is
+   */
+  static String spec(String name, String settings) {
+    return "name: " + name + "\n" + settings + """
+        tables:
+          - source: public.accounts
+            target: public.balances
+            columns:
+              owner: { rename: holder }
+          - source: public.ledger
+        """;
+  }
+
   void start() {
     thread.start();
   }
