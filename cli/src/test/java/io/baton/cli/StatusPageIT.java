@@ -72,15 +72,16 @@ class StatusPageIT {
       await("the chart gains samples and the applied count grows as clients write").atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> samples(page) >= samples + 3 && number(text(page, "applied")) > applied);
-      assertThat(page.findElements(By.cssSelector("#tables tbody tr"))).extracting(r -> r.getAttribute("data-table"))
-          .contains("public.pgbench_accounts", "public.pgbench_history");
+      assertThat(fresh(() -> page.findElements(By.cssSelector("#tables tbody tr")).stream()
+          .map(r -> r.getAttribute("data-table")).toList())).contains("public.pgbench_accounts", "public.pgbench_history");
       await("live verification shows on the page").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> page.findElement(By.cssSelector("#tables tr[data-table='public.pgbench_accounts'] td:nth-child(7)"))
-              .getText().startsWith("clean"));
+          .until(() -> fresh(() -> page.findElement(
+              By.cssSelector("#tables tr[data-table='public.pgbench_accounts'] td:nth-child(7)")).getText()).startsWith("clean"));
       await("every gate passes").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
           .until(() -> firstWord(text(page, "state")).equals("READY"));
-      List<WebElement> gates = page.findElements(By.cssSelector("#gates tr td:first-child"));
-      assertThat(gates).isNotEmpty().allSatisfy(g -> assertThat(g.getText()).isEqualTo("PASS"));
+      List<String> gates = fresh(() -> page.findElements(By.cssSelector("#gates tr td:first-child")).stream()
+          .map(WebElement::getText).toList());
+      assertThat(gates).isNotEmpty().allSatisfy(g -> assertThat(g).isEqualTo("PASS"));
 
       page.findElement(By.id("cutover")).click();
       assertThat(text(page, "command-result")).isEqualTo("Enter the API token first.");
@@ -97,8 +98,8 @@ class StatusPageIT {
           .until(() -> firstWord(text(page, "state")).equals("CUT_OVER"));
       await("the timeline shows the measured write pause").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))
           .until(() -> !page.findElements(By.cssSelector("#timeline li[data-write-pause-ms]")).isEmpty());
-      long pauseMs = Long.parseLong(page.findElement(By.cssSelector("#timeline li[data-write-pause-ms]"))
-          .getAttribute("data-write-pause-ms"));
+      long pauseMs = Long.parseLong(fresh(() -> page.findElement(By.cssSelector("#timeline li[data-write-pause-ms]"))
+          .getAttribute("data-write-pause-ms")));
       assertThat(pauseMs).isBetween(1L, 5000L);
       assertThat(text(page, "outcome")).contains("cutover").contains("done").contains("write pause " + pauseMs + " ms");
       await("the reverse direction runs on the page").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
@@ -157,7 +158,23 @@ class StatusPageIT {
   }
 
   private static String text(WebDriver page, String id) {
-    return page.findElement(By.id(id)).getText().trim();
+    return fresh(() -> page.findElement(By.id(id)).getText().trim());
+  }
+
+  /**
+   * Reads the page again when it re-rendered between finding an element and reading it (it
+   * re-renders every 2 s).
+   */
+  private static <T> T fresh(java.util.function.Supplier<T> read) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return read.get();
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static String firstWord(String s) {
@@ -166,7 +183,7 @@ class StatusPageIT {
   }
 
   private static int samples(WebDriver page) {
-    return Integer.parseInt(page.findElement(By.id("lag-seconds")).getAttribute("data-samples"));
+    return Integer.parseInt(fresh(() -> page.findElement(By.id("lag-seconds")).getAttribute("data-samples")));
   }
 
   private static long number(String s) {
