@@ -494,8 +494,33 @@ final class SinkWorker implements AutoCloseable {
     if (pending.isEmpty()) {
       return null;
     }
-    int index = e instanceof BatchUpdateException b ? Math.min(b.getUpdateCounts().length, pending.size() - 1) : 0;
-    return pending.get(index);
+    return pending.get(e instanceof BatchUpdateException b ? failedEntry(b, pending.size()) : 0);
+  }
+
+  /** pgJDBC's message for a failed batch statement: "Batch entry {index} {statement} was aborted: ...". */
+  private static final java.util.regex.Pattern BATCH_ENTRY = java.util.regex.Pattern.compile("Batch entry (\\d+) ");
+
+  /**
+   * Which statement of a JDBC batch failed: the index pgJDBC names in its message, else the first
+   * update count marked {@link java.sql.Statement#EXECUTE_FAILED}, else the first one without a
+   * count.
+   *
+   * @param e the batch's failure
+   * @param size the number of statements in the batch, at least 1
+   * @return the failed statement's index, from 0 to {@code size - 1}
+   */
+  static int failedEntry(BatchUpdateException e, int size) {
+    java.util.regex.Matcher m = BATCH_ENTRY.matcher(String.valueOf(e.getMessage()));
+    if (m.find()) {
+      return Math.min(Integer.parseInt(m.group(1)), size - 1);
+    }
+    int[] counts = e.getUpdateCounts() == null ? new int[0] : e.getUpdateCounts();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == java.sql.Statement.EXECUTE_FAILED) {
+        return Math.min(i, size - 1);
+      }
+    }
+    return Math.min(counts.length, size - 1);
   }
 
   private static String describe(List<ChangeEvent> pending, SQLException e) {
