@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code baton run} killed (halted as SIGKILL would, at a {@link CrashPoint}) at every step of a
- * cutover and of a rollback, with pgbench writing through PgBouncer the whole time, and started
- * again each time. For each step the restarted controller must finish the switch when PgBouncer
+ * {@code baton run} killed 21 times in one migration, with pgbench writing through PgBouncer the
+ * whole time, and started again each time: with SIGKILL during its first seconds (setup and bulk
+ * copy) and twice at random moments while streaming, then (halted as SIGKILL would, at a
+ * {@link CrashPoint}) at every step of a cutover and of a rollback. For each step the restarted controller must finish the switch when PgBouncer
  * points at the new side and undo it otherwise; the clients must never wait longer than the pause deadline plus
  * the watchdog's margin (the longest gap between their commits over the whole test), no
  * transaction may fail, and in the end the source and the target must be equal, with as many
@@ -66,6 +67,18 @@ class SwitchCrashIT {
     try (PgbenchWorkload clients = new PgbenchWorkload(env.pgbouncer().host(), env.pgbouncer().port(),
         env.pgbouncer().alias(), source.user(), 4, 150, null, work.resolve("workload"), 10)) {
       clients.start();
+      // killed (SIGKILL) during its first seconds (setup and bulk copy), then twice while streaming
+      long seed = System.nanoTime();
+      java.util.Random random = new java.util.Random(seed);
+      LOG.info("random kills with seed {}", seed);
+      Process first = launch(null);
+      Thread.sleep(1000 + random.nextInt(2000));
+      kill(first);
+      for (int kill = 0; kill < 2; kill++) {
+        Process p = start(null);
+        Thread.sleep(random.nextInt(3000));
+        kill(p);
+      }
       for (String step : STEPS) {
         crashDuring("cutover", step);
         baton = start(null);
@@ -123,15 +136,25 @@ class SwitchCrashIT {
   }
 
   private Process start(String crashAt) throws Exception {
-    int port = RoutedPgbench.freePort();
-    api = "http://127.0.0.1:" + port;
-    Process p = BatonProcess.run(env, spec, work.resolve("state"), log(++runs),
-        crashAt == null ? Map.of() : Map.of(CrashPoint.ENV, crashAt), "--listen", "127.0.0.1:" + port,
-        "--api-token-file", token.toString());
+    Process p = launch(crashAt);
     await("run " + runs + "'s control API").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
         .until(() -> !p.isAlive() || reachable());
     assertThat(p.isAlive()).as("run %d is alive (log %s)", runs, log(runs)).isTrue();
     return p;
+  }
+
+  /** Starts a run (that halts at {@code crashAt} when not null) without waiting for it. */
+  private Process launch(String crashAt) throws Exception {
+    int port = RoutedPgbench.freePort();
+    api = "http://127.0.0.1:" + port;
+    return BatonProcess.run(env, spec, work.resolve("state"), log(++runs),
+        crashAt == null ? Map.of() : Map.of(CrashPoint.ENV, crashAt), "--listen", "127.0.0.1:" + port,
+        "--api-token-file", token.toString());
+  }
+
+  private static void kill(Process p) throws InterruptedException {
+    p.destroyForcibly();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
   }
 
   private boolean reachable() {
