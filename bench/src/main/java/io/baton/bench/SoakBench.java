@@ -62,6 +62,7 @@ final class SoakBench {
   /** The lag under which the stream counts as caught up after the bulk snapshot, s. */
   static final double CAUGHT_UP_SECONDS = 1.0;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
 
   private final EmbeddedEnvironment env;
   private final int scale;
@@ -142,17 +143,27 @@ final class SoakBench {
         SoakFigures.Fault fault = inject(p.kind(), probe);
         faults.add(fault);
         nextAllowed = fault.windowEndMs() + MIN_QUIET_MS;
+        if (!fault.survived()) {
+          // what follows would meet a pipeline that is already down: stop here, and let the final
+          // comparison say what the stall cost
+          progress("stopping the schedule after the first fault not survived (%d of %d injected)", faults.size(),
+              plan.size());
+          break;
+        }
       }
-      sleepUntil(Math.max(soakStart + minutes * 60_000L, nextAllowed));
+      boolean stoppedEarly = !faults.isEmpty() && !faults.get(faults.size() - 1).survived();
+      sleepUntil(stoppedEarly ? nextAllowed : Math.max(soakStart + minutes * 60_000L, nextAllowed));
       soakEnd = System.currentTimeMillis();
       progress("stopping the clients");
       clientsSaw = workload.stop();
-      samples = probe.samples();
+      // the catch-up after the bulk snapshot, sampled before the clock started, is not part of the soak
+      samples = probe.samples().stream().filter(x -> x.atMs() >= soakStart).toList();
     }
     f.put("minutes", minutes);
     f.put("scale", scale);
     f.put("clients", clients);
     f.put("rate", rate);
+    f.put("faults_planned", plan.size());
     f.put("faults_injected", faults.size());
     f.put("faults_survived", faults.stream().filter(SoakFigures.Fault::survived).count());
     f.put("baton_run_alive", baton.isAlive());
@@ -200,6 +211,9 @@ final class SoakBench {
           ok = code == 0;
           if (ok) {
             probe.direction(kind == SoakSchedule.Kind.CUTOVER);
+          } else if (kind == SoakSchedule.Kind.CUTOVER) {
+            // a cutover left armed would start whenever the gates pass again, in the middle of what follows
+            BatonCli.execute("cutover", "--postpone", "--api", api, "--api-token-file", tokenFile.toString());
           }
           yield kind.label + (ok ? " done" : " failed (exit code " + code + ")");
         }
@@ -299,7 +313,13 @@ final class SoakBench {
     return new long[] {Long.parseLong(r[0]), Long.parseLong(r[1])};
   }
 
-  /** Terminates Baton's sessions and WAL senders on a database. @return how many */
+  /**
+   * Terminates Baton's sessions (application name {@code baton}) and the WAL senders on a database,
+   * as an administrator or a failing network would; the probe's and the clients' sessions stay.
+   *
+   * @return how many sessions were terminated
+   * @throws BatonException when the database cannot be reached
+   */
   private static int terminate(PostgresServer server, String database) {
     try (Connection c = server.connect(database); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
@@ -408,7 +428,7 @@ final class SoakBench {
   }
 
   private static void progress(String format, Object... args) {
-    System.err.printf("[soak %s] %s%n", LocalTime.now().withNano(0), String.format(format, args));
+    System.err.printf("[soak %s] %s%n", LocalTime.now().format(CLOCK), String.format(format, args));
   }
 
   private static void sleepUntil(long ms) {
