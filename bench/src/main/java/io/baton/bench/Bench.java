@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * prints its figures as JSON on standard output and, with {@code --json}, into a file.
  */
 @Command(name = "bench/run", mixinStandardHelpOptions = true, subcommands = {Bench.Snapshot.class, Bench.Stream.class, Bench.Verify.class,
-    Bench.Cutover.class, Bench.Transform.class},
+    Bench.Cutover.class, Bench.Transform.class, Bench.Soak.class},
     description = "Benchmarks Baton side by side with a raw COPY pipe and native logical replication.")
 public final class Bench {
   private Bench() {}
@@ -152,6 +152,52 @@ public final class Bench {
       } finally {
         Files.deleteIfExists(summary);
       }
+    }
+  }
+
+  /**
+   * {@code bench/run soak}: {@code baton run} under a steady pgbench load meets broker kills, a target
+   * restart, cut sessions, cutovers and rollbacks on a schedule; the figures say which faults it
+   * survived, what the clients saw, what the final comparison found, and the lag outside the faults.
+   */
+  @Command(name = "soak", mixinStandardHelpOptions = true,
+      description = "Streams the demo migration with pgbench writing at a steady rate while faults are injected on a"
+          + " schedule (broker kill, target restart, connection cuts, a cutover and a rollback, repeated to fill the"
+          + " minutes; the schedule stops at the first fault not survived); exits 0 when every planned fault was"
+          + " survived and both sides compare equal. Writes faults survived, transactions, lost and doubled rows, lag outside the fault windows,"
+          + " and a PNG of the lag with the fault windows shaded.")
+  static final class Soak extends Common implements Callable<Integer> {
+    @Option(names = "--minutes", defaultValue = "30", description = "how long faults are injected, at least 3 (default ${DEFAULT-VALUE})")
+    int minutes;
+
+    @Option(names = "--rate", defaultValue = "200", description = "pgbench transactions/s over all clients (default ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(names = "--clients", defaultValue = "4", description = "pgbench clients (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--png", description = "the lag chart (default: the --json file with .png, else soak-lag.png)")
+    Path png;
+
+    @Option(names = "--work-dir", description = "where baton run's log, state and the clients' logs go, kept"
+        + " (default: a new temporary directory)")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+      SoakSchedule.plan(minutes);
+      Path chart = png != null ? png : json != null
+          ? json.resolveSibling(json.getFileName().toString().replaceFirst("(\\.json)?$", ".png")) : Path.of("soak-lag.png");
+      Path work = workDir != null ? Files.createDirectories(workDir.toAbsolutePath())
+          : Files.createTempDirectory("baton-soak-");
+      Map<String, Object> figures;
+      try (EmbeddedEnvironment env = EmbeddedEnvironment.builder().flavor(postgres).start()) {
+        figures = new SoakBench(env, scale, clients, rate, minutes, work, chart.toAbsolutePath()).run();
+      }
+      write(figures);
+      boolean clean = ((Number) figures.get("faults_survived")).longValue() == ((Number) figures.get("faults_planned")).longValue()
+          && Boolean.TRUE.equals(figures.get("reconcile_equal"));
+      return clean ? 0 : 1;
     }
   }
 

@@ -51,14 +51,31 @@ final class BenchMigration {
         """.formatted(name, parallelism, applyThreads), name + ".yaml");
     this.source = source;
     this.target = target;
+    tables.putAll(tables(source, spec));
     try (Connection s = source.connect(); Connection t = target.connect()) {
-      Map<TableName, TableInfo> infos = SourceCheck.check(s, spec);
-      spec.tables().forEach(m -> tables.put(infos.get(m.source()), m.transform(infos.get(m.source()))));
       StateSchema.ensure(t);
       TargetSchema.create(t, tables, false, UserTypes.usedBy(s, tables.keySet()));
       ReplicationSlots.createPublication(s, spec.publicationName(), tables.keySet().stream().map(TableInfo::name).toList());
     } catch (SQLException e) {
       throw PgErrors.classify("preparing Baton's benchmark migration", e);
+    }
+  }
+
+  /**
+   * @param source the source database
+   * @param spec the spec
+   * @return the spec's source tables as the source's catalog describes them, with their transforms,
+   *     in spec order
+   * @throws io.baton.BatonException when a table is missing or cannot be replicated
+   */
+  static Map<TableInfo, RowTransform> tables(Database source, MigrationSpec spec) {
+    try (Connection s = source.connect()) {
+      Map<TableName, TableInfo> infos = SourceCheck.check(s, spec);
+      Map<TableInfo, RowTransform> out = new LinkedHashMap<>();
+      spec.tables().forEach(m -> out.put(infos.get(m.source()), m.transform(infos.get(m.source()))));
+      return out;
+    } catch (SQLException e) {
+      throw PgErrors.classify("reading the source's catalog", e);
     }
   }
 

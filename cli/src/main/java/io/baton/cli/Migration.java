@@ -496,15 +496,19 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     return true;
   }
 
+  /** The states in which the forward pipeline is the one that runs. */
+  private static final java.util.Set<MigrationState> FORWARD_STATES = java.util.EnumSet.of(MigrationState.STREAMING,
+      MigrationState.READY, MigrationState.ROLLED_BACK);
+
   /**
-   * Stops the direction that should run now (forward while STREAMING, reverse while CUT_OVER)
-   * without dropping its slot, after one of its stages failed; {@link #restartRunningPipeline()}
-   * starts it again. Does nothing in other states.
+   * Stops the direction that should run now (forward while STREAMING, READY or ROLLED_BACK, reverse
+   * while CUT_OVER) without dropping its slot, after one of its stages failed;
+   * {@link #restartRunningPipeline()} starts it again. Does nothing in other states.
    */
   @Override
   public synchronized void stopRunningPipeline() {
     MigrationState s = journal.state();
-    if (s == MigrationState.STREAMING) {
+    if (FORWARD_STATES.contains(s)) {
       stopStreaming();
     } else if (s == MigrationState.CUT_OVER) {
       stopReverse();
@@ -522,7 +526,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
   @Override
   public synchronized void restartRunningPipeline() {
     MigrationState s = journal.state();
-    if (s == MigrationState.STREAMING) {
+    if (FORWARD_STATES.contains(s)) {
       stopStreaming();
       resumeStreaming();
     } else if (s == MigrationState.CUT_OVER) {

@@ -44,7 +44,7 @@ final class OperatedDemo {
     try (EmbeddedEnvironment env = EmbeddedEnvironment.builder().workDir(workDir.resolve("servers")).flavor(postgres).start()) {
       Database source = Environments.source(env);
       Database target = Environments.target(env);
-      Rehearsal.loadPgbench(source, scale, workDir.resolve("source-load.log"));
+      PgbenchWorkload.loadSource(source, scale, workDir.resolve("source-load.log"));
       Path specFile = Files.writeString(workDir.resolve("demo-spec.yaml"), spec(env), StandardCharsets.UTF_8);
       MigrationSpec spec = new SpecLoader().load(specFile);
       Path state = Files.createDirectories(workDir.resolve("state"));

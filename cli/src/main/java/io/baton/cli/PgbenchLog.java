@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * is its latency in microseconds, or {@code failed} or {@code skipped} (pgbench documentation,
  * "Per-Transaction Logging").
  */
-final class PgbenchLog {
+public final class PgbenchLog {
   private final long[] commitsMicros;
   private final long[] failuresMicros;
 
@@ -31,7 +31,7 @@ final class PgbenchLog {
    * @param files the log files of one or more pgbench runs
    * @return their successful commit times, sorted, and the failed transaction count
    */
-  static PgbenchLog read(List<Path> files) {
+  public static PgbenchLog read(List<Path> files) {
     List<Long> commits = new ArrayList<>();
     List<Long> failures = new ArrayList<>();
     for (Path f : files) {
@@ -62,12 +62,12 @@ final class PgbenchLog {
   }
 
   /** @return transactions committed */
-  long committed() {
+  public long committed() {
     return commitsMicros.length;
   }
 
   /** @return transactions pgbench logged as failed */
-  long failed() {
+  public long failed() {
     return failuresMicros.length;
   }
 
@@ -76,7 +76,7 @@ final class PgbenchLog {
    * @param toMs window end, ms since the epoch
    * @return transactions logged as failed that ended inside the window
    */
-  long failedBetween(long fromMs, long toMs) {
+  public long failedBetween(long fromMs, long toMs) {
     return Arrays.stream(failuresMicros).filter(t -> t >= fromMs * 1000 && t <= toMs * 1000).count();
   }
 
@@ -88,7 +88,7 @@ final class PgbenchLog {
    * @return the longest gap between consecutive commits that overlaps the window, in ms; -1 when
    *     no commit precedes and follows the window
    */
-  long longestGapMs(long fromMs, long toMs) {
+  public long longestGapMs(long fromMs, long toMs) {
     long from = fromMs * 1000;
     long to = toMs * 1000;
     long best = -1;
