@@ -228,7 +228,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
   void resync(String reason) {
     PauseWatchdog.stopLeftover(watchdogPidFile());
     MigrationState state = journal.state();
-    if (state != MigrationState.STREAMING && state != MigrationState.READY && state != MigrationState.ROLLED_BACK) {
+    if (!FORWARD_STATES.contains(state)) {
       throw new BatonException("migration " + spec.name() + " is " + state + ": --resync copies the source to the target"
           + " again, which is only for a migration that streams forward (STREAMING, READY or ROLLED_BACK)");
     }
@@ -468,7 +468,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     }
     MigrationState state = journal.state();
     if (drift == null || !drift.onlyAdded() || spec.schema() != SchemaMode.CREATE
-        || state != MigrationState.STREAMING && state != MigrationState.READY) {
+        || !FORWARD_STATES.contains(state)) {
       return false;
     }
     stopStreaming();
