@@ -75,15 +75,22 @@ final class KafkaTopics {
   }
 
   /**
+   * How long a consumer group may take to empty before its offsets can be moved, ms: a member of a
+   * process that was killed stays until its session times out (6 s for the transform, its
+   * {@code session.timeout.ms}), with room for a rebalance.
+   */
+  static final long MEMBERS_LEAVE_MS = 30_000;
+
+  /**
    * Moves a consumer group past everything its topics hold now, so that it reads only what is
    * produced from here on (the records left behind are never processed). The group must have no
-   * active member.
+   * active member; one left by a killed process is waited for up to {@link #MEMBERS_LEAVE_MS}.
    *
    * @param kafka the Kafka cluster and its common client settings
    * @param group the consumer group (a Kafka Streams application id)
    * @param topics its input topics, one partition each; missing ones are skipped
-   * @throws BatonException when the broker cannot be reached, or the group has active members (the
-   *     message says to stop them)
+   * @throws BatonException when the broker cannot be reached, or the group still has members after
+   *     that wait (the message says to stop them)
    */
   static void skipToEnd(KafkaCluster kafka, String group, Collection<String> topics) {
     java.util.Map<TopicPartition, OffsetAndMetadata> commit = new java.util.HashMap<>();
@@ -91,14 +98,27 @@ final class KafkaTopics {
     if (commit.isEmpty()) {
       return;
     }
+    long deadline = System.nanoTime() + MEMBERS_LEAVE_MS * 1_000_000L;
     try (Admin admin = admin(kafka, 30)) {
-      admin.alterConsumerGroupOffsets(group, commit).all().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownMemberIdException
-          || e.getCause() instanceof org.apache.kafka.common.errors.GroupNotEmptyException) {
-        throw new BatonException("consumer group " + group + " still has active members: stop every baton run and baton"
-            + " transform of this migration first", e);
+      while (true) {
+        try {
+          admin.alterConsumerGroupOffsets(group, commit).all().get(30, TimeUnit.SECONDS);
+          return;
+        } catch (ExecutionException e) {
+          boolean members = e.getCause() instanceof org.apache.kafka.common.errors.UnknownMemberIdException
+              || e.getCause() instanceof org.apache.kafka.common.errors.GroupNotEmptyException;
+          if (!members) {
+            throw e;
+          }
+          if (System.nanoTime() > deadline) {
+            throw new BatonException("consumer group " + group + " still has active members after "
+                + MEMBERS_LEAVE_MS / 1000 + " s: stop every baton run and baton transform of this migration first", e);
+          }
+          // a member of a process that was killed leaves when its session times out
+          Thread.sleep(1000);
+        }
       }
+    } catch (ExecutionException e) {
       throw new BatonException("Kafka at " + kafka + " refused to move group " + group + ": " + e.getMessage(), e,
           true);
     } catch (TimeoutException e) {

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  */
 final class RunCommand {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+  /**
+   * How long the control API stays up after the migration is finalized, s: {@code baton finalize}
+   * polls it every 250 ms for the outcome of its request.
+   */
+  static final int FINALIZED_GRACE_SECONDS = 5;
 
   private RunCommand() {}
 
@@ -83,6 +88,8 @@ final class RunCommand {
       while (!stop.await(1, TimeUnit.SECONDS)) {
         if (migration.state() == io.baton.cutover.MigrationState.FINALIZED) {
           LOG.info("migration {} is finalized: nothing left to run", spec.name());
+          // the command that asked for it reads its outcome from the control API: keep it up a moment
+          stop.await(FINALIZED_GRACE_SECONDS, TimeUnit.SECONDS);
           return BatonCli.OK;
         }
         // after a cutover, the automatic rollback triggers decide what a broken reverse replication means
