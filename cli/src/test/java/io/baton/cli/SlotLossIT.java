@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -101,10 +102,21 @@ class SlotLossIT {
     }
   }
 
-  /** Starts baton run and waits until it applies changes. */
+  /**
+   * Starts baton run and waits until it applies what the client writes after the start, and its
+   * capture holds the slot (a resync touches the sink's stored offsets, so those alone prove
+   * nothing).
+   */
   private Process streaming(EmbeddedEnvironment env, Database target, String... extra) throws Exception {
+    Database source = Environments.source(env);
+    long newest = Long.parseLong(query(source, "SELECT max(id) FROM accounts").get(0));
     Process p = start(env, extra);
     BatonProcess.awaitStreaming(p, log(runs), target, "slotloss");
+    Awaitility.await("run " + runs + " applies new rows and holds the slot").atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> !p.isAlive()
+            || !query(target, "SELECT 1 FROM balances WHERE id > " + newest).isEmpty()
+            && query(source, "SELECT active FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'").equals(List.of("t")));
+    assertThat(p.isAlive()).as("run %d is alive (log %s)", runs, log(runs)).isTrue();
     return p;
   }
 
