@@ -98,6 +98,8 @@ class FaultsIT {
       assertThat(baton.waitFor(60, TimeUnit.SECONDS)).isTrue();
       String log = Files.readString(LOG);
       assertThat(log).as("the run said what it retried").contains("restarting the pipeline");
+      assertThat(Files.readString(env.kafka().logFile())).as("the broker came back from its SIGKILLs without an unclean"
+          + " leader election, which transactions do not survive").doesNotContain("UNCLEAN partition change");
     } finally {
       writer.stop();
       baton.destroyForcibly();

@@ -167,9 +167,19 @@ public final class KafkaBroker implements AutoCloseable {
         return "KafkaBroker[" + bootstrapServers() + "]";
     }
 
+    /**
+     * Formats the storage. Eligible leader replicas (KIP-966, on by default for clusters formatted by
+     * Kafka 4.1 and later) are turned off: with them, the only replica of a partition leaves the ISR
+     * when its broker is fenced, and after a SIGKILL it comes back through an unclean election
+     * ("UNCLEAN partition change ... leaderRecoveryState: RECOVERED -> RECOVERING"), which Kafka
+     * does not guarantee for transactions (KAFKA-20716: a missing transaction marker leaves
+     * read_committed consumers, Kafka Streams with exactly-once among them, stuck). Without them the
+     * replica stays in the ISR while fenced and leads again cleanly once the broker is back.
+     */
     private void format() {
         List<String> command = javaCommand("-Xmx256m");
         command.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+                "--feature", "eligible.leader.replicas.version=0",
                 "-c", directory.resolve("server.properties").toString()));
         Processes.run("Kafka storage format in " + directory, command, directory.resolve("format.log"),
                 Duration.ofSeconds(120));
