@@ -80,9 +80,14 @@ public final class ChangeCapture implements AutoCloseable {
   private final AtomicReference<Lsn> lastLsn = new AtomicReference<>(Lsn.ZERO);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Map<TableName, String> topics = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The position Debezium had stored when this capture started; null when it had none. */
+  private final Lsn storedAtStart;
+  /** Whether the slot Debezium attached to was found to be the one it streamed from before. */
+  private volatile boolean slotChecked;
 
   private ChangeCapture(Settings settings) {
     this.settings = settings;
+    this.storedAtStart = StoredOffsets.position(settings.offsetFile());
     Properties pp = producerProperties(settings);
     this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
     this.engine = DebeziumEngine.create(Connect.class)
@@ -168,6 +173,10 @@ public final class ChangeCapture implements AutoCloseable {
     // TRUNCATE must reach the target too (Debezium skips it by default: skipped.operations=t)
     p.setProperty("skipped.operations", "none");
     p.setProperty("slot.drop.on.stop", "false");
+    // the slot is told a position only after Debezium stored it (the default, set here because the
+    // check for a recreated slot relies on it: ReplicationSlots.SlotHealth#recreated); the pgjdbc
+    // driver does not confirm keepalive positions on its own (Debezium option lsn.flush.mode)
+    p.setProperty("lsn.flush.mode", "connector");
     p.setProperty("message.prefix.include.list", DrainMarkers.PREFIX);
     // a retriable error stops the engine at once (Debezium option errors.max.retries): the caller
     // restarts the whole pipeline from the slot with one bounded backoff for every stage
@@ -182,6 +191,10 @@ public final class ChangeCapture implements AutoCloseable {
 
   private void handleBatch(List<io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord>> batch,
       DebeziumEngine.RecordCommitter<io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord>> committer) throws InterruptedException {
+    if (!slotChecked) {
+      checkSlotContinuity();
+      slotChecked = true;
+    }
     List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
     long count = 0;
     for (io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord> e : batch) {
@@ -230,6 +243,30 @@ public final class ChangeCapture implements AutoCloseable {
     }
     committer.markBatchFinished();
     events.addAndGet(count);
+  }
+
+  /**
+   * Makes sure the slot Debezium attached to still holds every change since the position stored
+   * before this capture started. Debezium creates a slot it does not find, so a slot dropped after
+   * Baton last checked it would be replaced by a new one that starts past the changes in between.
+   * Checked before the first batch (changes or heartbeat) is passed on: until then this capture
+   * has confirmed nothing to the slot, so a {@code restart_lsn} past the stored position can only
+   * be a new slot ({@link ReplicationSlots.SlotHealth#recreated()}).
+   *
+   * @throws BatonException (not retriable) when the slot is not usable; nothing of the batch was sent
+   */
+  private void checkSlotContinuity() {
+    ReplicationSlots.SlotHealth health;
+    try (java.sql.Connection c = settings.database().connect()) {
+      health = ReplicationSlots.health(c, settings.slot(), storedAtStart);
+    } catch (java.sql.SQLException e) {
+      throw new BatonException("capture " + settings.migration() + ": cannot check replication slot " + settings.slot()
+          + ": " + e.getMessage(), e, true);
+    }
+    if (!health.usable()) {
+      throw new BatonException("capture " + settings.migration() + " stopped before passing on any change: "
+          + health.problem(settings.slot(), settings.database().toString()));
+    }
   }
 
   /**

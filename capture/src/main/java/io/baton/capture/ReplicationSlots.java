@@ -143,25 +143,44 @@ public final class ReplicationSlots {
   }
 
   /**
-   * Whether a slot can still stream every change since the position its consumer last confirmed.
+   * Whether a slot can still stream every change since the position its consumer last stored.
    *
-   * <p>A slot is lost when it is gone (dropped behind Baton's back) or invalidated: PostgreSQL
-   * removed WAL it still needed because it exceeded {@code max_slot_wal_keep_size}
-   * ({@code wal_status = 'lost'}, PostgreSQL documentation, "pg_replication_slots"), or, from
-   * PostgreSQL 17, for another reason given in {@code invalidation_reason} ({@code wal_removed},
-   * {@code rows_removed}, {@code wal_level_insufficient}). Either way the changes since
-   * {@code confirmedFlush} can no longer be read: streaming on would leave a gap.
+   * <p>A slot is lost when it is gone (dropped behind Baton's back), invalidated, or recreated:
+   * <ul>
+   *   <li>invalidated: PostgreSQL removed WAL it still needed because it exceeded
+   *       {@code max_slot_wal_keep_size} ({@code wal_status = 'lost'}, PostgreSQL documentation,
+   *       "pg_replication_slots"), or, from PostgreSQL 17, for another reason given in
+   *       {@code invalidation_reason} ({@code wal_removed}, {@code rows_removed},
+   *       {@code wal_level_insufficient});</li>
+   *   <li>recreated: dropped and created again under the same name, by hand or by a connector
+   *       that found it missing. A new slot keeps WAL only from its creation on, so its
+   *       {@code restart_lsn} is past every position the old one streamed; a slot that streamed
+   *       on has a {@code restart_lsn} at or before what its consumer confirmed, and Debezium
+   *       confirms only what it stored first ({@link StoredOffsets}). So a {@code restart_lsn}
+   *       past the stored position means a new slot.</li>
+   * </ul>
+   * Either way the changes after the stored position can no longer be read: streaming on would
+   * leave a gap.
    *
    * @param exists whether the slot exists
    * @param walStatus {@code reserved}, {@code extended}, {@code unreserved} or {@code lost}; null
    *     when the slot does not exist or the server does not say
    * @param invalidationReason why the slot was invalidated (PostgreSQL 17 and later), else null
    * @param confirmedFlush the last position its consumer confirmed, or null
+   * @param restartLsn the oldest WAL position the slot keeps, or null (an invalidated slot)
+   * @param storedPosition the position its consumer stored ({@link StoredOffsets#position}), or null
+   *     when none is stored (a slot just created for a fresh capture)
    */
-  public record SlotHealth(boolean exists, String walStatus, String invalidationReason, Lsn confirmedFlush) {
+  public record SlotHealth(boolean exists, String walStatus, String invalidationReason, Lsn confirmedFlush,
+      Lsn restartLsn, Lsn storedPosition) {
     /** @return true when the slot can stream on from where its consumer stopped */
     public boolean usable() {
-      return exists && !"lost".equals(walStatus) && invalidationReason == null;
+      return exists && !"lost".equals(walStatus) && invalidationReason == null && !recreated();
+    }
+
+    /** @return true when the slot keeps WAL only from past the stored position: it is a new slot */
+    public boolean recreated() {
+      return exists && storedPosition != null && restartLsn != null && restartLsn.compareTo(storedPosition) > 0;
     }
 
     /**
@@ -176,6 +195,11 @@ public final class ReplicationSlots {
       if (!exists) {
         return "replication slot " + slot + " is gone from " + database + " (dropped behind Baton's back)";
       }
+      if (recreated()) {
+        return "replication slot " + slot + " on " + database + " was dropped and created again behind Baton's back: it"
+            + " keeps WAL from LSN " + restartLsn + " on, but Baton's capture stored its position at LSN " + storedPosition
+            + ", so the changes between can no longer be read";
+      }
       return "replication slot " + slot + " on " + database + " was invalidated by the server ("
           + (invalidationReason != null ? invalidationReason : "wal_status " + walStatus)
           + ": WAL it still needed was removed, see max_slot_wal_keep_size); the changes after LSN "
@@ -188,24 +212,30 @@ public final class ReplicationSlots {
    *
    * @param conn a connection to the captured database
    * @param slot the slot name
+   * @param storedPosition the position the slot's consumer stored ({@link StoredOffsets#position}),
+   *     or null when it stored none
    * @return its health; {@code exists} false when there is no such slot
    * @throws BatonException when the catalog cannot be read
    */
-  public static SlotHealth health(Connection conn, String slot) {
+  public static SlotHealth health(Connection conn, String slot, Lsn storedPosition) {
     // invalidation_reason exists from PostgreSQL 17 only: read it through the row's JSON form
     try (PreparedStatement ps = conn.prepareStatement("SELECT s.wal_status, to_jsonb(s) ->> 'invalidation_reason',"
-        + " s.confirmed_flush_lsn::text FROM pg_replication_slots s WHERE s.slot_name = ?")) {
+        + " s.confirmed_flush_lsn::text, s.restart_lsn::text FROM pg_replication_slots s WHERE s.slot_name = ?")) {
       ps.setString(1, slot);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          return new SlotHealth(false, null, null, null);
+          return new SlotHealth(false, null, null, null, null, storedPosition);
         }
-        String flush = rs.getString(3);
-        return new SlotHealth(true, rs.getString(1), rs.getString(2), flush == null ? null : Lsn.parse(flush));
+        return new SlotHealth(true, rs.getString(1), rs.getString(2), lsnOrNull(rs.getString(3)),
+            lsnOrNull(rs.getString(4)), storedPosition);
       }
     } catch (SQLException e) {
       throw PgErrors.classify("reading the health of replication slot " + slot, e);
     }
+  }
+
+  private static Lsn lsnOrNull(String text) {
+    return text == null ? null : Lsn.parse(text);
   }
 
   /**

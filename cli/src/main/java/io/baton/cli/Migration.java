@@ -6,6 +6,7 @@ import io.baton.capture.HeldSnapshot;
 import io.baton.capture.SnapshotProgress;
 import io.baton.capture.ReplicationSlots;
 import io.baton.capture.SourceCheck;
+import io.baton.capture.StoredOffsets;
 import io.baton.cutover.CrashPoint;
 import io.baton.cutover.GateReport;
 import io.baton.cutover.Journal;
@@ -17,6 +18,7 @@ import io.baton.cutover.TrafficRouter;
 import io.baton.event.Topics;
 import io.baton.pg.Catalog;
 import io.baton.pg.Database;
+import io.baton.pg.Lsn;
 import io.baton.pg.PgErrors;
 import io.baton.pg.ReplicaRole;
 import io.baton.pg.TableInfo;
@@ -270,6 +272,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
 
   private void copyUnderNewSlot() {
     long start = System.nanoTime();
+    deleteOffsets(spec.name());
     try (ReplicationSlots.ExportedSnapshot snap =
         ReplicationSlots.createSlotExportingSnapshot(source.jdbcUrl(), source.properties(), spec.slotName())) {
       LOG.info("slot {} created at {}, snapshot {}", snap.slot(), snap.consistentPoint(), snap.snapshotName());
@@ -378,7 +381,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
    */
   void resumeStreaming() {
     try (Connection s = source.connect(); Connection t = target.connect()) {
-      ReplicationSlots.SlotHealth slot = ReplicationSlots.health(s, spec.slotName());
+      ReplicationSlots.SlotHealth slot = ReplicationSlots.health(s, spec.slotName(), storedPosition(spec.name()));
       if (!slot.usable()) {
         throw new BatonException("cannot resume " + spec.name() + ": " + slot.problem(spec.slotName(), "the source")
             + ". Baton stopped applying and will not cut over: the target would miss those changes. Resync: run baton"
@@ -406,7 +409,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
   private void resumeReverse() {
     try (Connection t = target.connect()) {
       String slotName = MigrationSpec.slotName(reverseName());
-      ReplicationSlots.SlotHealth slot = ReplicationSlots.health(t, slotName);
+      ReplicationSlots.SlotHealth slot = ReplicationSlots.health(t, slotName, storedPosition(reverseName()));
       if (!slot.usable()) {
         throw new BatonException("cannot resume reverse replication of " + spec.name() + ": "
             + slot.problem(slotName, "the target") + ", so changes made there since may be missing on the source; do"
@@ -601,8 +604,9 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     stopVerifying();
     catchUpBeforePause(forward, "cutover");
     FrozenPoint freeze = finalVerification.prepare();
-    journal.transition(MigrationState.CUTTING_OVER, actor, null);
     String rev = reverseName();
+    deleteOffsets(rev);
+    journal.transition(MigrationState.CUTTING_OVER, actor, null);
     Switchover.Result r;
     try {
       r = new Switchover(router, System::currentTimeMillis, watchdogPidFile()).run(forward, source, target,
@@ -653,6 +657,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     stopVerifying();
     catchUpBeforePause(reverse, "rollback");
     FrozenPoint freeze = finalVerification.prepare();
+    deleteOffsets(spec.name());
     journal.transition(MigrationState.ROLLING_BACK, actor, null);
     Switchover.Result r;
     try {
@@ -1056,6 +1061,16 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     }
   }
 
+  /** @return the position the pipeline's capture stored, or null when it stored none */
+  private Lsn storedPosition(String pipeline) {
+    return StoredOffsets.position(ReplicationPipeline.offsetFile(workDir, pipeline));
+  }
+
+  /**
+   * Forgets a pipeline's stored capture position: done before its slot is replaced by a new one,
+   * which starts past that position (a stored position older than the slot means a gap, see
+   * {@link ReplicationSlots.SlotHealth#recreated()}).
+   */
   private void deleteOffsets(String name) {
     try {
       Files.deleteIfExists(ReplicationPipeline.offsetFile(workDir, name));

@@ -1,0 +1,86 @@
+package io.baton.capture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.BatonException;
+import io.baton.pg.Lsn;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Reads the position Debezium last stored for a capture, from the file its
+ * {@code FileOffsetBackingStore} keeps (Kafka Connect: a Java-serialized map of key bytes to value
+ * bytes, each value the JSON of one source partition's offset, such as
+ * {@code {"lsn_proc":24023960,"lsn_commit":24023960,"lsn":24023960,"txId":771,"ts_usec":...}}).
+ *
+ * <p>Debezium confirms a position to the slot only after the offset holding it was stored
+ * (Debezium's PostgreSQL connector commits the LSN of an offset once Kafka Connect has flushed it,
+ * with {@code lsn.flush.mode=connector}). So the stored position is never behind what the slot was
+ * told, which is what {@link ReplicationSlots.SlotHealth#recreated()} relies on.
+ */
+public final class StoredOffsets {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Only the map and byte arrays the store writes may be deserialized. */
+  private static final ObjectInputFilter ONLY_BYTE_MAP =
+      ObjectInputFilter.Config.createFilter("java.util.HashMap;java.util.Map$Entry;[B;maxdepth=3;!*");
+
+  private StoredOffsets() {}
+
+  /**
+   * @param offsetFile the capture's offset file; it need not exist
+   * @return the highest LSN of any {@code lsn*} field stored there, or null when the file is missing
+   *     or holds no offset (a capture that never committed one, or whose slot was replaced)
+   * @throws BatonException when the file exists but cannot be read as Debezium's offsets
+   */
+  public static Lsn position(Path offsetFile) {
+    Map<?, ?> raw;
+    try (InputStream in = Files.newInputStream(offsetFile); ObjectInputStream objects = new ObjectInputStream(in)) {
+      objects.setObjectInputFilter(ONLY_BYTE_MAP);
+      raw = (Map<?, ?>) objects.readObject();
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException | ClassNotFoundException | ClassCastException e) {
+      throw new BatonException("cannot read Debezium's stored offsets in " + offsetFile + ": " + e
+          + "; if the file is damaged, run baton run --resync, which replaces the slot and the offsets", e);
+    }
+    Lsn highest = null;
+    for (Object value : raw.values()) {
+      if (value instanceof byte[] bytes) {
+        Lsn lsn = highestLsn(bytes, offsetFile);
+        if (lsn != null && (highest == null || lsn.compareTo(highest) > 0)) {
+          highest = lsn;
+        }
+      }
+    }
+    return highest;
+  }
+
+  /** @return the highest numeric {@code lsn*} field of one offset's JSON, or null when it has none */
+  static Lsn highestLsn(byte[] offsetJson, Path file) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(offsetJson);
+    } catch (IOException e) {
+      throw new BatonException("cannot read Debezium's stored offsets in " + file + ": an offset is not JSON ("
+          + e.getMessage() + ")", e);
+    }
+    Lsn highest = null;
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (field.getKey().startsWith("lsn") && field.getValue().canConvertToLong()) {
+        Lsn lsn = new Lsn(field.getValue().asLong());
+        if (highest == null || lsn.compareTo(highest) > 0) {
+          highest = lsn;
+        }
+      }
+    }
+    return highest;
+  }
+}
