@@ -284,7 +284,7 @@ final class Controller implements AutoCloseable {
     FinalVerification.Status last = migration.finalVerification().latest();
     String difference = last != null && last.action().equals("cutover")
         && last.outcome() == FinalVerification.Outcome.DIFFERENT ? last.summary() : null;
-    String reason = triggers.check(new RollbackTriggers.Observation(failure, reverse.lastBatchLagMs(),
+    String reason = triggers.check(new RollbackTriggers.Observation(failure, reverse.applyLagMs(),
         v == null ? 0 : v.mismatchRatio(), migration.router().transactionLatencyMicros(),
         prometheus == null ? Double.NaN : prometheus.value(), difference));
     if (reason == null) {

@@ -34,7 +34,7 @@ final class GateProbe {
   void sample() {
     ReplicationPipeline forward = migration.forwardPipeline();
     if (forward != null) {
-      gates.sample(forward.slotLagBytes(), forward.lastBatchLagMs(), forward.failedApplyAttempts());
+      gates.sample(forward.slotLagBytes(), forward.applyLagMs(), forward.failedApplyAttempts());
     }
   }
 

@@ -435,6 +435,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     ReplicationPipeline running = forward != null ? forward : reverse;
     if (running != null) {
       running.checkHealthy();
+      running.checkProgress();
     }
     if (forward != null) {
       if (schemaWatch == null) {
@@ -549,13 +550,10 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     return running == null ? 0 : running.appliedEvents();
   }
 
-  /**
-   * @return end-to-end lag of the last batch the running pipeline applied, ms; 0 when none runs
-   *     (see {@link io.baton.sink.StreamSink#lastBatchLagMs()})
-   */
-  synchronized long lastBatchLagMs() {
+  /** @return the running pipeline's apply lag, ms ({@link ReplicationPipeline#applyLagMs()}); 0 when none runs */
+  synchronized long applyLagMs() {
     ReplicationPipeline running = forward != null ? forward : reverse;
-    return running == null ? 0 : running.lastBatchLagMs();
+    return running == null ? 0 : running.applyLagMs();
   }
 
   /** Stops every pipeline without dropping a slot, as a crash would: the same run continues later. */

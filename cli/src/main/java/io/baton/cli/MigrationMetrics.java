@@ -162,8 +162,9 @@ final class MigrationMetrics implements AutoCloseable {
         .description("row changes captured into Kafka").register(registry);
     FunctionCounter.builder("baton.stream.applied.changes", migration, m -> m.appliedEvents())
         .description("row changes applied to the target by the running pipeline").register(registry);
-    Gauge.builder("baton.stream.apply.lag.seconds", migration, m -> m.lastBatchLagMs() / 1000.0)
-        .description("end-to-end lag of the last batch applied, source commit to target commit").register(registry);
+    Gauge.builder("baton.stream.apply.lag.seconds", migration, m -> m.applyLagMs() / 1000.0)
+        .description("apply lag: end-to-end lag of the last batch applied (source commit to target commit), or how"
+            + " long a progress marker has waited when longer").register(registry);
     directionGauges(registry, migration, "forward", Migration::forwardPipeline);
     directionGauges(registry, migration, "reverse", Migration::reversePipeline);
     migration.listenToSinks(new SinkMeters(registry)::record);
@@ -208,8 +209,9 @@ final class MigrationMetrics implements AutoCloseable {
     }).tag("direction", direction).description("1 while a process streams from the direction's slot").register(registry);
     Gauge.builder("baton.replication.apply.lag.seconds", migration, m -> {
       ReplicationPipeline p = pipeline.apply(m);
-      return p == null ? 0 : p.lastBatchLagMs() / 1000.0;
-    }).tag("direction", direction).description("end-to-end lag of the direction's last batch applied").register(registry);
+      return p == null ? 0 : p.applyLagMs() / 1000.0;
+    }).tag("direction", direction).description("the direction's apply lag: its last batch's end-to-end lag, or how long"
+        + " its progress marker has waited when longer").register(registry);
   }
 
   /** The meters each committed sink batch updates. */

@@ -32,6 +32,7 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
   private final ChangeCapture capture;
   private final TransformStage transform;
   private final StreamSink sink;
+  private final ProgressProbe probe;
 
   private ReplicationPipeline(String name, Database origin, ChangeCapture capture, TransformStage transform, StreamSink sink) {
     this.name = name;
@@ -39,6 +40,16 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
     this.capture = capture;
     this.transform = transform;
     this.sink = sink;
+    this.probe = new ProgressProbe(name, this::emitMarker, sink::markerApplied, sink::forgetMarker, sink::applied,
+        System::currentTimeMillis);
+  }
+
+  private DrainMarkers.Marker emitMarker() {
+    try (Connection c = origin.connect()) {
+      return DrainMarkers.emit(c);
+    } catch (SQLException e) {
+      throw io.baton.pg.PgErrors.classify("writing a progress marker into " + origin, e);
+    }
   }
 
   /**
@@ -124,6 +135,7 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
         throw new BatonException("interrupted while draining " + name, e);
       }
     }
+    sink.forgetMarker(marker.id());
     return marker.lsn();
   }
 
@@ -147,6 +159,16 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
     capture.checkHealthy();
     transform.checkHealthy();
     sink.checkHealthy();
+  }
+
+  /**
+   * Writes a progress marker now and then and checks that they are applied ({@link ProgressProbe});
+   * call it about once a second from one loop.
+   *
+   * @throws BatonException (retriable) when the pipeline stalled without any stage failing
+   */
+  public void checkProgress() {
+    probe.check();
   }
 
   /** @return row changes captured (produced to Kafka) so far */
@@ -227,9 +249,21 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
     return slotStatus().lagBytes();
   }
 
-  /** @return end-to-end lag of the last batch applied, ms (see {@link StreamSink#lastBatchLagMs()}) */
+  /**
+   * @return end-to-end lag of the last batch applied, ms ({@link StreamSink#lastBatchLagMs()}): for
+   *     live verification's back-off, whose own holds delay the progress marker
+   */
   public long lastBatchLagMs() {
     return sink.lastBatchLagMs();
+  }
+
+  /**
+   * @return the apply lag, ms: the end-to-end lag of the last batch applied
+   *     ({@link StreamSink#lastBatchLagMs()}), or, when longer, how long the outstanding progress
+   *     marker has waited ({@link ProgressProbe#waitingMs()}), so that it grows while changes wait
+   */
+  public long applyLagMs() {
+    return Math.max(sink.lastBatchLagMs(), probe.waitingMs());
   }
 
   @Override

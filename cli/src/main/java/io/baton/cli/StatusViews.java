@@ -59,7 +59,7 @@ final class StatusViews {
     n.put("slot_lag_bytes", slot == null ? 0 : slot.lagBytes());
     n.put("retained_wal_bytes", slot == null ? 0 : slot.retainedBytes());
     n.put("slot_active", slot != null && slot.active());
-    n.put("apply_lag_seconds", p == null ? 0 : p.lastBatchLagMs() / 1000.0);
+    n.put("apply_lag_seconds", p == null ? 0 : p.applyLagMs() / 1000.0);
     n.put("captured_changes", p == null ? 0 : p.capturedEvents());
     n.put("applied_changes", p == null ? 0 : p.appliedEvents());
   }

@@ -188,6 +188,16 @@ public final class StreamSink implements AutoCloseable {
   }
 
   /**
+   * Forgets an applied marker, once its writer has seen it applied ({@link #markerApplied} then
+   * answers false for it).
+   *
+   * @param marker the marker id
+   */
+  public void forgetMarker(String marker) {
+    shared.markers().remove(marker);
+  }
+
+  /**
    * Pauses one table's apply for a comparison at the edge of a source snapshot ({@link ApplyHolds}).
    *
    * @param targetTable the table, by its target name
