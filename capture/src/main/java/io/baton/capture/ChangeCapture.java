@@ -95,7 +95,7 @@ public final class ChangeCapture implements AutoCloseable {
         .notifying(this::handleBatch)
         .using((success, message, error) -> {
           if (!success) {
-            failure.compareAndSet(null, error != null ? error : new BatonException(message));
+            failure.compareAndSet(null, explain(error != null ? error : new BatonException(message)));
             try (io.baton.LogFields f = io.baton.LogFields.of("lsn", lastLsn.get().toString())) {
               LOG.error("capture of {} stopped: {}", settings.database(), message, error);
             }
@@ -246,14 +246,37 @@ public final class ChangeCapture implements AutoCloseable {
   }
 
   /**
+   * Debezium refuses, when its task starts, a stored position that the slot no longer holds: the
+   * slot was created again (by Debezium itself, having found it missing) or invalidated. Its message
+   * then dumps the whole offset context and advises a snapshot mode; this says what happened in
+   * Baton's terms instead. Retriable: restarting the pipeline checks the slot again before capture
+   * starts, where the migration names the side and the fix (a resync), and that check fails for good.
+   *
+   * @param error why Debezium stopped
+   * @return the error to report
+   */
+  private Throwable explain(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("is no longer available on the server")) {
+        return new BatonException("capture " + settings.migration() + " stopped before passing on any change: replication"
+            + " slot " + settings.slot() + " on " + settings.database() + " no longer holds the position Debezium stored"
+            + (storedAtStart == null ? "" : " (LSN " + storedAtStart + ")") + ": it was dropped and created again, or"
+            + " invalidated", null, true);
+      }
+    }
+    return error;
+  }
+
+  /**
    * Makes sure the slot Debezium attached to still holds every change since the position stored
    * before this capture started. Debezium creates a slot it does not find, so a slot dropped after
-   * Baton last checked it would be replaced by a new one that starts past the changes in between.
+   * Baton last checked it is replaced by a new one that starts past the changes in between.
    * Checked before the first batch (changes or heartbeat) is passed on: until then this capture
    * has confirmed nothing to the slot, so a {@code restart_lsn} past the stored position can only
-   * be a new slot ({@link ReplicationSlots.SlotHealth#recreated()}).
+   * be a new slot ({@link ReplicationSlots.SlotHealth#recreated()}). Debezium 3.6 makes a like
+   * check when its task starts ({@link #explain}); this one does not depend on it.
    *
-   * @throws BatonException (not retriable) when the slot is not usable; nothing of the batch was sent
+   * @throws BatonException when the slot is not usable; nothing of the batch was sent
    */
   private void checkSlotContinuity() {
     ReplicationSlots.SlotHealth health;
@@ -264,8 +287,10 @@ public final class ChangeCapture implements AutoCloseable {
           + ": " + e.getMessage(), e, true);
     }
     if (!health.usable()) {
+      // retriable: restarting the pipeline checks the slot again before capture starts, where the
+      // migration names the side and the fix (a resync); that check fails for good
       throw new BatonException("capture " + settings.migration() + " stopped before passing on any change: "
-          + health.problem(settings.slot(), settings.database().toString()));
+          + health.problem(settings.slot(), settings.database().toString()), null, true);
     }
   }
 

@@ -46,7 +46,7 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
 
   private DrainMarkers.Marker emitMarker() {
     try (Connection c = origin.connect()) {
-      return DrainMarkers.emit(c);
+      return DrainMarkers.emit(c, io.baton.event.ChangeEvent.PROGRESS_MARKER_PREFIX + java.util.UUID.randomUUID());
     } catch (SQLException e) {
       throw io.baton.pg.PgErrors.classify("writing a progress marker into " + origin, e);
     }

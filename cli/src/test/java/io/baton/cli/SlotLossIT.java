@@ -30,11 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The forward replication slot is lost behind Baton's back, with a client writing to the source:
  * first invalidated by the source ({@code max_slot_wal_keep_size} exceeded while Baton was down),
- * then dropped while {@code baton run} streams, then created again under the same name (as Debezium
- * would, finding it missing). Each time Baton must refuse to go on with a gap: it stops applying and
- * exits with a message naming the slot and {@code --resync}, no new slot appears in a lost one's
- * place, and a capture started on the recreated slot passes nothing on. {@code baton run --resync} then copies the source again under a new slot,
- * streams on, and the reconciler finds spec(source) = target.
+ * then dropped while {@code baton run} streams; a capture then starts without it (Debezium creates a
+ * slot it does not find), and a slot is created again under the same name. Each time Baton must
+ * refuse to go on with a gap: it stops applying and exits with a message naming the slot and
+ * {@code --resync}, the capture passes nothing on, and {@code baton run} refuses the new slot.
+ * {@code baton run --resync} then copies the source again under a new slot, streams on, and the
+ * reconciler finds spec(source) = target.
  */
 @ExtendWith(EmbeddedEnvironmentExtension.class)
 class SlotLossIT {
@@ -86,12 +87,14 @@ class SlotLossIT {
       assertThat(query(target, "SELECT count(*) FROM baton.sink_offsets WHERE migration = 'slotloss' AND updated_at > '"
           + before + "'::timestamptz + interval '30 seconds'")).as("nothing applied after the slot was gone").containsExactly("0");
 
-      recreateSlotBehindBatonsBack(source);
       Path offsets = work.resolve("state").resolve("debezium-offsets-slotloss.dat");
       Lsn stored = StoredOffsets.position(offsets);
       assertThat(stored).as("the capture stored a position before the slot was dropped").isNotNull();
-      assertCaptureRefusesTheRecreatedSlot(env, spec, offsets);
+      assertCaptureRefusesASlotItHadToCreate(env, spec, offsets);
       assertThat(StoredOffsets.position(offsets)).as("nothing from the new slot was stored").isEqualTo(stored);
+      // a slot created again under the same name by anyone else: every start must refuse it
+      exec(source, "INSERT INTO filler VALUES ('written while the slot was gone')");
+      exec(source, "SELECT pg_create_logical_replication_slot('" + SLOT + "', 'pgoutput')");
       Process recreated = start(env);
       assertThat(recreated.waitFor(120, TimeUnit.SECONDS)).as("baton run stops on the recreated slot").isTrue();
       assertThat(recreated.exitValue()).isEqualTo(BatonCli.CHECK_FAILED);
@@ -167,34 +170,30 @@ class SlotLossIT {
 
   /**
    * The window a check before the start cannot close: the slot is dropped after Baton checked it and
-   * before Debezium attached, and Debezium creates a new one in its place. A capture started on the
-   * recreated slot with the stored offsets must stop at its first batch and pass nothing on.
+   * before Debezium attached, so Debezium creates a new one in its place, at the current WAL
+   * position. A capture started without the slot, on the stored offsets, must refuse the new slot
+   * and pass nothing on.
    */
-  private static void assertCaptureRefusesTheRecreatedSlot(EmbeddedEnvironment env, Path spec, Path offsets) throws Exception {
+  private static void assertCaptureRefusesASlotItHadToCreate(EmbeddedEnvironment env, Path spec, Path offsets)
+      throws Exception {
     Database source = Environments.source(env);
     List<io.baton.pg.TableName> tables = ReconcileCommand.tables(source, new SpecLoader().load(spec)).keySet().stream()
         .map(TableInfo::name).toList();
     try (ChangeCapture capture = ChangeCapture.start(new ChangeCapture.Settings("slotloss", source, SLOT, SLOT, tables,
         offsets, env.kafka().bootstrapServers()))) {
-      Awaitility.await("the capture refuses the recreated slot").atMost(Duration.ofSeconds(60))
+      Awaitility.await("the capture refuses the slot it created").atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200)).until(() -> {
             try {
               capture.checkHealthy();
               return false;
             } catch (io.baton.BatonException e) {
               assertThat(e).hasMessageContaining("stopped before passing on any change")
-                  .hasMessageContaining("was dropped and created again");
+                  .hasMessageContaining("replication slot " + SLOT).hasMessageContaining("dropped and created again");
               return true;
             }
           });
-      assertThat(capture.events()).as("changes passed on from the recreated slot").isZero();
+      assertThat(capture.events()).as("changes passed on from the new slot").isZero();
     }
-  }
-
-  /** Creates a new slot under the lost one's name, as a connector that finds it missing would. */
-  private static void recreateSlotBehindBatonsBack(Database source) throws SQLException {
-    exec(source, "INSERT INTO filler VALUES ('written while the slot was gone');"
-        + " SELECT pg_create_logical_replication_slot('" + SLOT + "', 'pgoutput')");
   }
 
   /** Terminates the slot's WAL sender and drops the slot before Baton can attach again. */

@@ -348,7 +348,9 @@ final class SinkWorker implements AutoCloseable {
         }
         if (e.op() == ChangeEvent.Op.MARKER) {
           flush(batch, batchEvents);
-          recordMarker(e, r);
+          if (!e.after().get("marker").startsWith(ChangeEvent.PROGRESS_MARKER_PREFIX)) {
+            recordMarker(e, r);
+          }
           markers.add(Map.entry(e.after().get("marker"), new TopicPartition(r.topic(), r.partition())));
           continue;
         }

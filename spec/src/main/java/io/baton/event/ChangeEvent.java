@@ -28,6 +28,13 @@ import java.util.Map;
 public record ChangeEvent(
     Op op, TableName table, Map<String, String> key, Map<String, String> before, Map<String, String> after,
     Lsn lsn, long commitTimeMs, Lsn lastCommitLsn, long txId) {
+  /**
+   * The id prefix of progress markers: drain markers a pipeline writes every few seconds to prove
+   * changes still flow. A sink notes them in memory only, where their writer looks, and does not
+   * record them in {@code baton.drain_markers}, which they would grow without end.
+   */
+  public static final String PROGRESS_MARKER_PREFIX = "progress-";
+
 
   /** An event whose position in the slot's order and transaction are unknown (it is never taken for a repeat). */
   public ChangeEvent(Op op, TableName table, Map<String, String> key, Map<String, String> before,
@@ -55,7 +62,8 @@ public record ChangeEvent(
     /**
      * drain marker ({@code m}): a logical decoding message that Baton wrote into the source WAL
      * ({@code pg_logical_emit_message}); it travels through every partition behind all earlier
-     * changes, and its id is in {@code after.marker}
+     * changes, and its id is in {@code after.marker}; ids that start with
+     * {@link ChangeEvent#PROGRESS_MARKER_PREFIX} are a pipeline's periodic progress markers
      */
     MARKER("m");
 
