@@ -149,10 +149,35 @@ final class KafkaTopics {
         }
       }
     } catch (ExecutionException | TimeoutException e) {
-      throw new BatonException("Kafka at " + kafka + " did not answer within " + timeoutSeconds + " s: " + e.getMessage()
-          + " (check that the broker runs and bootstrap servers are right)", e, true);
+      throw unreachable(kafka, timeoutSeconds, e);
     } catch (InterruptedException e) {
       throw new BatonException("interrupted while creating Kafka topics", e);
     }
+  }
+
+  /**
+   * The error for a broker that could not be used: a failed TLS handshake is permanent (trying again
+   * meets the same certificate) and names the bootstrap servers, the client's TLS settings and the
+   * fix; anything else is retriable and says what to check, the TLS settings included.
+   *
+   * @param kafka the cluster and its client settings
+   * @param timeoutSeconds how long the call was given
+   * @param e what the Admin call threw
+   * @return the exception to throw, keeping {@code e} as its cause
+   */
+  static BatonException unreachable(KafkaCluster kafka, int timeoutSeconds, Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.common.errors.SslAuthenticationException) {
+        String reason = t.getCause() == null ? t.getMessage() : t.getMessage() + ": " + t.getCause().getMessage();
+        return new BatonException("Kafka at " + kafka.bootstrapServers() + ": the TLS handshake with the broker failed ("
+            + reason + "); client TLS settings " + kafka.tlsSettings() + ". Fix: ssl.truststore.location in kafka.properties"
+            + " (or kafka.propertiesFile) must hold the certificate of the CA that signed the broker's certificate, that"
+            + " certificate must name the host in the bootstrap servers (ssl.endpoint.identification.algorithm=https checks"
+            + " it), and the broker must speak TLS on that port", e, false);
+      }
+    }
+    return new BatonException("Kafka at " + kafka + " did not answer within " + timeoutSeconds + " s: "
+        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (check that the broker runs, that the bootstrap servers are right, and that the client TLS settings ("
+        + kafka.tlsSettings() + ") match the broker's listener)", e, true);
   }
 }

@@ -38,4 +38,30 @@ class KafkaTopicsTest {
     assertThat(BatonCli.Run.kafka("k9:9092", new SpecLoader().parse("name: shop\ntables:\n  - source: t\n", "s.yaml"))
         .clientProperties()).containsOnlyKeys("bootstrap.servers");
   }
+
+  @Test
+  void shouldNameKafkaTlsAndTheFixWhenTheHandshakeFails() {
+    KafkaCluster kafka = new KafkaCluster("k1:9093", java.util.Map.of("security.protocol", "SSL", "ssl.truststore.type",
+        "PEM", "ssl.truststore.location", "/etc/baton/other-ca.pem"));
+    var handshake = new java.util.concurrent.ExecutionException(new org.apache.kafka.common.errors.SslAuthenticationException(
+        "SSL handshake failed", new javax.net.ssl.SSLHandshakeException("PKIX path building failed")));
+
+    io.baton.BatonException e = KafkaTopics.unreachable(kafka, 10, handshake);
+
+    assertThat(e.isRetriable()).as("the same certificate fails again").isFalse();
+    assertThat(e).hasCause(handshake).hasMessageStartingWith("Kafka at k1:9093: the TLS handshake with the broker failed"
+        + " (SSL handshake failed: PKIX path building failed); client TLS settings security.protocol=SSL,"
+        + " ssl.truststore.location=/etc/baton/other-ca.pem, ssl.truststore.type=PEM. Fix: ssl.truststore.location");
+  }
+
+  @Test
+  void shouldSayWhatToCheckWhenTheBrokerDoesNotAnswer() {
+    io.baton.BatonException e = KafkaTopics.unreachable(KafkaCluster.of("k1:9092"), 10,
+        new java.util.concurrent.TimeoutException());
+
+    assertThat(e.isRetriable()).isTrue();
+    assertThat(e).hasMessage("Kafka at k1:9092 did not answer within 10 s: TimeoutException (check that the broker runs,"
+        + " that the bootstrap servers are right, and that the client TLS settings (security.protocol=PLAINTEXT (default))"
+        + " match the broker's listener)");
+  }
 }

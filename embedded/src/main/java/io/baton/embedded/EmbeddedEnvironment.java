@@ -118,14 +118,17 @@ public final class EmbeddedEnvironment implements AutoCloseable {
     }
 
     /**
-     * The CA that signed both clusters' certificate; its {@link CertificateAuthority#certificate()} is
-     * what clients name in {@code sslrootcert}.
+     * The CA that signed the certificate of both clusters (with {@code withTls(true)}) and of the Kafka
+     * broker (with {@code withKafkaTls(true)}); its {@link CertificateAuthority#certificate()} is what
+     * clients name in {@code sslrootcert} or {@code ssl.truststore.location}.
      *
-     * @throws BatonException if the environment was built without {@code withTls(true)}
+     * @throws BatonException if the environment was built with neither {@code withTls(true)} nor
+     *     {@code withKafkaTls(true)}
      */
     public CertificateAuthority certificateAuthority() {
         if (authority == null) {
-            throw new BatonException("This embedded environment serves no TLS: build it with withTls(true)");
+            throw new BatonException("This embedded environment serves no TLS: build it with withTls(true) or"
+                    + " withKafkaTls(true)");
         }
         return authority;
     }
@@ -221,8 +224,22 @@ public final class EmbeddedEnvironment implements AutoCloseable {
         private boolean kafka = true;
         private boolean pgbouncer = true;
         private boolean tls;
+        private boolean kafkaTls;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the Kafka broker serves TLS only; default false. The broker gets a server certificate
+         * for {@code localhost} and {@code 127.0.0.1} signed by the environment's
+         * {@link CertificateAuthority} (the same one as the clusters' with {@link #withTls(boolean)}),
+         * and no listener of it speaks plain text (see {@link KafkaBroker#start(Path, ServerTls, Path)});
+         * clients connect with {@link KafkaBroker#clientProperties()}. Without {@link #withKafka(boolean)}
+         * it has no effect.
+         */
+        public Builder withKafkaTls(boolean kafkaTls) {
+            this.kafkaTls = kafkaTls;
+            return this;
         }
 
         /**
@@ -294,7 +311,7 @@ public final class EmbeddedEnvironment implements AutoCloseable {
             Path dir = createdWorkDir ? createTempWorkDir() : workDir.toAbsolutePath().normalize();
             Components started = new Components();
             ServerTls serverTls = null;
-            if (tls) {
+            if (tls || kafka && kafkaTls) {
                 try {
                     started.authority = CertificateAuthority.create(dir.resolve("tls"), "Baton embedded test CA");
                     serverTls = started.authority.issueServerCertificate("server", List.of("localhost"),
@@ -306,7 +323,8 @@ public final class EmbeddedEnvironment implements AutoCloseable {
                     throw e;
                 }
             }
-            ServerTls clusterTls = serverTls;
+            ServerTls clusterTls = tls ? serverTls : null;
+            ServerTls brokerTls = kafka && kafkaTls ? serverTls : null;
             ExecutorService executor = Executors.newFixedThreadPool(3, runnable -> {
                 Thread thread = new Thread(runnable, "baton-embedded-start");
                 thread.setDaemon(true);
@@ -331,7 +349,8 @@ public final class EmbeddedEnvironment implements AutoCloseable {
                     return started.target;
                 }));
                 if (kafka) {
-                    tasks.add(timed("Kafka broker", executor, () -> started.kafka = KafkaBroker.start(dir)));
+                    tasks.add(timed("Kafka broker", executor, () -> started.kafka = KafkaBroker.start(dir, brokerTls,
+                            brokerTls == null ? null : started.authority.certificate())));
                 }
                 BatonException failure = awaitAll(tasks, dir);
                 if (failure != null) {
@@ -408,7 +427,8 @@ public final class EmbeddedEnvironment implements AutoCloseable {
                 return server.host() + ":" + server.port() + " (" + server.flavor() + ", pid " + server.pid() + ")";
             }
             if (component instanceof KafkaBroker) {
-                return ((KafkaBroker) component).bootstrapServers();
+                KafkaBroker broker = (KafkaBroker) component;
+                return broker.bootstrapServers() + (broker.isTls() ? " (TLS only)" : "");
             }
             if (component instanceof PgBouncer) {
                 return ((PgBouncer) component).clientJdbcUrl();

@@ -73,7 +73,8 @@ public final class EmbeddedEnvironmentExtension implements ParameterResolver {
                 .pgbouncerAlias(o.pgbouncerAlias())
                 .withKafka(o.kafka())
                 .withPgBouncer(o.pgbouncer())
-                .withTls(o.tls()));
+                .withTls(o.tls())
+                .withKafkaTls(o.kafkaTls()));
         String flavor = System.getProperty("baton.embedded.flavor");
         if (flavor != null && !flavor.isBlank()) {
             try {

@@ -44,4 +44,11 @@ public @interface EmbeddedEnvironmentOptions {
      * environment ({@link EmbeddedEnvironment#certificateAuthority()}).
      */
     boolean tls() default false;
+
+    /**
+     * Whether the Kafka broker serves TLS only, with a certificate for 127.0.0.1 signed by the
+     * environment's CA ({@link EmbeddedEnvironment#certificateAuthority()}); clients connect with
+     * {@link KafkaBroker#clientProperties()}. Independent of {@link #tls()}.
+     */
+    boolean kafkaTls() default false;
 }

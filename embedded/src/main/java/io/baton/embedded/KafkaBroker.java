@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * in a child JVM started from this JVM's classpath, which must hold {@code kafka_2.13} and should hold
  * an SLF4J binding (logback-classic) for the broker to log.
  *
- * <p>It listens on 127.0.0.1 (PLAINTEXT on one free port, CONTROLLER on another). Internal topics have
+ * <p>It listens on 127.0.0.1 (PLAINTEXT on one free port, CONTROLLER on another), or, when started
+ * with a certificate ({@link #start(Path, ServerTls, Path)}), speaks TLS only: SSL on the client port,
+ * which is also the inter-broker listener, and SSL on the CONTROLLER port, so that no port of the
+ * broker accepts a plain-text client. Internal topics have
  * replication factor 1; topics are created automatically with one partition. Files live in
  * {@code <workDir>/kafka/}: {@code server.properties}, {@code data/} (log dirs and metadata, emptied on
  * start), {@code broker.log} (the broker's output) and {@code format.log}. The child JVM gets
@@ -39,13 +42,15 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path directory;
     private final int port;
     private final List<String> classpath;
+    private final Path caCertificate;
     private Process process;
     private boolean closed;
 
-    private KafkaBroker(Path directory, int port, List<String> classpath) {
+    private KafkaBroker(Path directory, int port, List<String> classpath, Path caCertificate) {
         this.directory = directory;
         this.port = port;
         this.classpath = classpath;
+        this.caCertificate = caCertificate;
     }
 
     /**
@@ -59,18 +64,47 @@ public final class KafkaBroker implements AutoCloseable {
      *     ready within 60 s (the message holds the tail of broker.log)
      */
     public static KafkaBroker start(Path workDir) {
+        return start(workDir, null, null);
+    }
+
+    /**
+     * As {@link #start(Path)}, serving TLS only when a certificate is given. Its key is copied into
+     * {@code server.properties} (PEM, inline; see {@link KafkaServerProperties.Tls} for why), which is then
+     * made readable by its owner only (mode 0600) where the file system has POSIX permissions. Clients
+     * connect with {@link #clientProperties()}.
+     *
+     * @param workDir directory that holds the broker's directory; created if missing
+     * @param tls the server certificate (valid for 127.0.0.1: clients check the host name) and its
+     *     unencrypted PKCS#8 key, or null for plain text
+     * @param caCertificate the PEM certificate of the CA that signed {@code tls}, which the broker trusts
+     *     when it connects to itself; null exactly when {@code tls} is null
+     * @return the running broker; never null
+     * @throws BatonException as {@link #start(Path)} does, if only one of {@code tls} and
+     *     {@code caCertificate} is given, or if the certificate or key cannot be read
+     */
+    public static KafkaBroker start(Path workDir, ServerTls tls, Path caCertificate) {
         Objects.requireNonNull(workDir, "workDir");
+        if ((tls == null) != (caCertificate == null)) {
+            throw new BatonException("A TLS Kafka broker needs both a server certificate and its CA certificate (given: "
+                    + tls + ", " + caCertificate + ")");
+        }
         Path directory = workDir.resolve("kafka").toAbsolutePath().normalize();
         List<String> classpath = ChildJvm.expand(System.getProperty("java.class.path", ""));
         ChildJvm.requireOnClasspath("kafka.Kafka", classpath);
         ChildJvm.requireOnClasspath(ParentWatchingMain.class.getName(), classpath);
+        KafkaServerProperties.Tls brokerTls = tls == null ? null : readTls(tls, caCertificate);
         int port = Ports.freePort();
         int controllerPort = Ports.freePort();
         try {
             Files.createDirectories(directory);
             FileTrees.deleteQuietly(directory.resolve("data"));
-            Files.writeString(directory.resolve("server.properties"),
-                    KafkaServerProperties.render(port, controllerPort, directory.resolve("data")),
+            Path serverProperties = directory.resolve("server.properties");
+            if (brokerTls != null) {
+                Files.writeString(serverProperties, "", StandardCharsets.UTF_8);
+                ownerOnly(serverProperties);
+            }
+            Files.writeString(serverProperties,
+                    KafkaServerProperties.render(port, controllerPort, directory.resolve("data"), brokerTls),
                     StandardCharsets.UTF_8);
             Files.writeString(directory.resolve("logback.xml"), KafkaServerProperties.logbackXml(),
                     StandardCharsets.UTF_8);
@@ -81,7 +115,8 @@ public final class KafkaBroker implements AutoCloseable {
         if (ClassLoader.getSystemResource("ch/qos/logback/classic/Logger.class") == null) {
             LOG.warn("logback-classic is not on the classpath: the Kafka broker in {} will not log", directory);
         }
-        KafkaBroker broker = new KafkaBroker(directory, port, classpath);
+        KafkaBroker broker = new KafkaBroker(directory, port, classpath,
+                caCertificate == null ? null : caCertificate.toAbsolutePath());
         broker.format();
         broker.launch();
         return broker;
@@ -92,9 +127,33 @@ public final class KafkaBroker implements AutoCloseable {
         return Ports.LOOPBACK + ":" + port;
     }
 
-    /** The PLAINTEXT port clients connect to. */
+    /** The port clients connect to: PLAINTEXT, or SSL when {@link #isTls()}. */
     public int port() {
         return port;
+    }
+
+    /** Returns whether the broker speaks TLS only (started with a certificate). */
+    public boolean isTls() {
+        return caCertificate != null;
+    }
+
+    /**
+     * The client settings, besides {@code bootstrap.servers}, that a Kafka client needs to talk to this
+     * broker, by Kafka's client configuration names: none for a plain-text broker; for a TLS one
+     * {@code security.protocol=SSL}, {@code ssl.truststore.type=PEM}, {@code ssl.truststore.location} (the
+     * CA certificate) and {@code ssl.endpoint.identification.algorithm=https} (the host name is checked).
+     *
+     * @return an unmodifiable map, sorted by name; never null
+     */
+    public Map<String, String> clientProperties() {
+        if (caCertificate == null) {
+            return Map.of();
+        }
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(Map.of(
+                "security.protocol", "SSL",
+                "ssl.truststore.type", "PEM",
+                "ssl.truststore.location", caCertificate.toString(),
+                "ssl.endpoint.identification.algorithm", "https")));
     }
 
     /** The broker's directory ({@code <workDir>/kafka}). */
@@ -164,7 +223,26 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "KafkaBroker[" + bootstrapServers() + "]";
+        return "KafkaBroker[" + bootstrapServers() + (isTls() ? ", TLS" : "") + "]";
+    }
+
+    private static KafkaServerProperties.Tls readTls(ServerTls tls, Path caCertificate) {
+        try {
+            return new KafkaServerProperties.Tls(Files.readString(tls.certificate(), StandardCharsets.US_ASCII),
+                    Files.readString(tls.privateKey(), StandardCharsets.US_ASCII), caCertificate.toAbsolutePath());
+        } catch (IOException e) {
+            throw new BatonException("Cannot read the Kafka broker's certificate or key (" + tls.certificate() + ", "
+                    + tls.privateKey() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes a file readable and writable by its owner only, where the file system has POSIX permissions. */
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            LOG.debug("{} has no POSIX permissions: the Kafka key in it keeps the default ones", file);
+        }
     }
 
     /**
@@ -219,11 +297,12 @@ public final class KafkaBroker implements AutoCloseable {
             if (!Ports.awaitOpen(port, READY_TIMEOUT, process)) {
                 throw notReady(started, null);
             }
-            Map<String, Object> config = Map.of(
+            Map<String, Object> config = new java.util.HashMap<>(clientProperties());
+            config.putAll(Map.of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                     AdminClientConfig.CLIENT_ID_CONFIG, "baton-embedded-readiness",
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
             Exception last = null;
             try (Admin admin = Admin.create(config)) {
                 while (Processes.elapsedMillis(started) < READY_TIMEOUT.toMillis() && process.isAlive()) {

@@ -29,4 +29,38 @@ class KafkaServerPropertiesTest {
                 .containsEntry("num.partitions", "1")
                 .containsEntry("auto.create.topics.enable", "true");
     }
+
+    @Test
+    void shouldLeaveNoPlainTextListenerWithTls() throws IOException {
+        String chain = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        String key = "-----BEGIN PRIVATE KEY-----\r\nMIGH\r\n-----END PRIVATE KEY-----\r\n";
+        String rendered = KafkaServerProperties.render(19092, 19093, Path.of("/w/kafka/data"),
+                new KafkaServerProperties.Tls(chain, key, Path.of("/w/tls/ca.pem")));
+        Properties properties = new Properties();
+        properties.load(new StringReader(rendered));
+
+        assertThat(rendered).doesNotContain("PLAINTEXT");
+        assertThat(properties)
+                .containsEntry("listeners", "SSL://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093")
+                .containsEntry("advertised.listeners", "SSL://127.0.0.1:19092")
+                .containsEntry("inter.broker.listener.name", "SSL")
+                .containsEntry("listener.security.protocol.map", "SSL:SSL,CONTROLLER:SSL")
+                .containsEntry("ssl.keystore.type", "PEM")
+                .containsEntry("ssl.keystore.certificate.chain", chain.strip())
+                .containsEntry("ssl.keystore.key", "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----")
+                .containsEntry("ssl.truststore.type", "PEM")
+                .containsEntry("ssl.truststore.location", "/w/tls/ca.pem")
+                .containsEntry("ssl.endpoint.identification.algorithm", "https")
+                .containsEntry("log.dirs", "/w/kafka/data")
+                .doesNotContainKey("ssl.key.password");
+    }
+
+    @Test
+    void shouldRenderThePlainTextBrokerWithoutTlsSettings() {
+        assertThat(KafkaServerProperties.render(19092, 19093, Path.of("/w/kafka/data")))
+                .isEqualTo(KafkaServerProperties.render(19092, 19093, Path.of("/w/kafka/data"), null))
+                .contains("inter.broker.listener.name=PLAINTEXT\n")
+                .contains("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\nlog.dirs=")
+                .doesNotContain("ssl.");
+    }
 }

@@ -30,6 +30,10 @@ public record KafkaCluster(String bootstrapServers, Map<String, String> settings
   private static final Set<String> OWN = Set.of("bootstrap.servers", "key.serializer", "value.serializer",
       "key.deserializer", "value.deserializer", "group.id", "enable.auto.commit", "enable.idempotence", "transactional.id",
       "isolation.level", "application.id", "processing.guarantee");
+  /** Settings that say how a client speaks TLS and never hold a secret or inline key material. */
+  private static final Set<String> TLS_SHOWN = Set.of("security.protocol", "ssl.truststore.type", "ssl.truststore.location",
+      "ssl.keystore.type", "ssl.keystore.location", "ssl.endpoint.identification.algorithm", "ssl.protocol",
+      "ssl.enabled.protocols");
 
   public KafkaCluster {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -59,6 +63,30 @@ public record KafkaCluster(String bootstrapServers, Map<String, String> settings
     p.putAll(settings);
     p.put("bootstrap.servers", bootstrapServers);
     return p;
+  }
+
+  /**
+   * The client's TLS settings for an error message: {@code security.protocol} (shown as
+   * {@code PLAINTEXT (default)} when not set) and the {@code ssl.*} settings that name files, types,
+   * protocols or the host name check, with their values; any other {@code ssl.*} setting (passwords,
+   * inline keys and certificates) by name only.
+   *
+   * @return for example {@code security.protocol=SSL, ssl.truststore.location=/etc/ca.pem,
+   *     ssl.truststore.type=PEM}; never null
+   */
+  public String tlsSettings() {
+    java.util.List<String> shown = new java.util.ArrayList<>();
+    if (!settings.containsKey("security.protocol")) {
+      shown.add("security.protocol=PLAINTEXT (default)");
+    }
+    settings.forEach((name, value) -> {
+      if (TLS_SHOWN.contains(name)) {
+        shown.add(name + "=" + value);
+      } else if (name.startsWith("ssl.")) {
+        shown.add(name + " (set)");
+      }
+    });
+    return String.join(", ", shown);
   }
 
   /** @return the bootstrap servers, and the names of further settings (never their values) */

@@ -28,6 +28,16 @@ class KafkaClusterTest {
   }
 
   @Test
+  void shouldShowTheTlsSettingsForAnErrorButNoSecretOrKey() {
+    Map<String, String> settings = new java.util.HashMap<>(TLS);
+    settings.put("ssl.keystore.key", "-----BEGIN PRIVATE KEY-----");
+    assertThat(new KafkaCluster("k1:9093", settings).tlsSettings()).isEqualTo("security.protocol=SSL,"
+        + " ssl.keystore.key (set), ssl.keystore.password (set), ssl.truststore.location=/etc/baton/kafka-ca.pem,"
+        + " ssl.truststore.type=PEM");
+    assertThat(KafkaCluster.of("k1:9092").tlsSettings()).isEqualTo("security.protocol=PLAINTEXT (default)");
+  }
+
+  @Test
   void shouldRefuseSettingsEachStageDecidesItself() {
     assertThatThrownBy(() -> new KafkaCluster("k1:9092", Map.of("bootstrap.servers", "k9:9092")))
         .hasMessageContaining("bootstrap.servers is Baton's own").hasMessageContaining("bootstrapServers");
