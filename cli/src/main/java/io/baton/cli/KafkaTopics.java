@@ -177,7 +177,8 @@ final class KafkaTopics {
       }
     }
     return new BatonException("Kafka at " + kafka + " did not answer within " + timeoutSeconds + " s: "
-        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (check that the broker runs, that the bootstrap servers are right, and that the client TLS settings ("
+        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+        + " (check that the broker runs, that the bootstrap servers are right, and that the client TLS settings ("
         + kafka.tlsSettings() + ") match the broker's listener)", e, true);
   }
 }
