@@ -33,13 +33,18 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
   private final TransformStage transform;
   private final StreamSink sink;
   private final ProgressProbe probe;
+  private final io.baton.event.KafkaCluster kafka;
+  private final List<String> topics;
 
-  private ReplicationPipeline(String name, Database origin, ChangeCapture capture, TransformStage transform, StreamSink sink) {
+  private ReplicationPipeline(String name, Database origin, ChangeCapture capture, TransformStage transform, StreamSink sink,
+      io.baton.event.KafkaCluster kafka, List<String> topics) {
     this.name = name;
     this.origin = origin;
     this.capture = capture;
     this.transform = transform;
     this.sink = sink;
+    this.kafka = kafka;
+    this.topics = topics;
     this.probe = new ProgressProbe(name, this::emitMarker, sink::markerApplied, sink::forgetMarker, sink::applied,
         System::currentTimeMillis);
   }
@@ -95,7 +100,7 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
       ChangeCapture capture = ChangeCapture.start(new ChangeCapture.Settings(name, origin, MigrationSpec.slotName(name),
           MigrationSpec.slotName(name), transforms.stream().map(RowTransform::sourceTable).toList(), offsetFile(workDir, name),
           kafka));
-      return new ReplicationPipeline(name, origin, capture, transform, sink);
+      return new ReplicationPipeline(name, origin, capture, transform, sink, kafka, TransformStage.topics(name, transforms));
     } catch (RuntimeException e) {
       if (transform != null) {
         transform.close();
@@ -163,12 +168,24 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
 
   /**
    * Writes a progress marker now and then and checks that they are applied ({@link ProgressProbe});
-   * call it about once a second from one loop.
+   * call it about once a second from one loop. On a stall, hanging Kafka transactions on the
+   * pipeline's topics are aborted ({@link HangingTransactions}) before the stall is reported, so that
+   * the restart that follows can read past them.
    *
-   * @throws BatonException (retriable) when the pipeline stalled without any stage failing
+   * @throws BatonException (retriable) when the pipeline stalled without any stage failing; the
+   *     message says which hanging transactions were aborted
    */
   public void checkProgress() {
-    probe.check();
+    try {
+      probe.check();
+    } catch (BatonException stalled) {
+      List<String> aborted = HangingTransactions.abort(kafka, topics, System.currentTimeMillis());
+      if (aborted.isEmpty()) {
+        throw stalled;
+      }
+      throw new BatonException(stalled.getMessage() + "; aborted " + aborted.size() + " hanging Kafka transaction(s): "
+          + String.join("; ", aborted), null, true);
+    }
   }
 
   /** @return row changes captured (produced to Kafka) so far */
