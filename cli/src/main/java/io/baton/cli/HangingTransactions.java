@@ -81,36 +81,50 @@ final class HangingTransactions {
   }
 
   /**
+   * What one look for hanging transactions found.
+   *
+   * @param open the transactions open on the partitions looked at
+   * @param aborted the hanging ones aborted, one line each
+   * @param error why the look stopped short, or null
+   */
+  record Report(List<Open> open, List<String> aborted, String error) {}
+
+  /**
    * Aborts the hanging transactions on the given topics' partitions and on the consumer groups'
-   * offsets ({@code __consumer_offsets}). Never throws: what cannot be read or aborted is logged.
+   * offsets ({@code __consumer_offsets}). Never throws: what cannot be read or aborted is logged and
+   * reported.
    *
    * @param kafka the cluster and its client settings
    * @param topics the pipeline's topics
    * @param nowMs the time, ms since the epoch
-   * @return what was aborted, one line each; empty when nothing hung
+   * @return what was found and aborted
    */
-  static List<String> abort(KafkaCluster kafka, Collection<String> topics, long nowMs) {
+  static Report abort(KafkaCluster kafka, Collection<String> topics, long nowMs) {
+    List<Open> open = List.of();
     List<String> aborted = new ArrayList<>();
     try (Admin admin = Admin.create(KafkaTopics.adminProperties(kafka, 30))) {
-      for (Open open : openTransactions(admin, topics)) {
-        Optional<TransactionDescription> coordinator = coordinatorView(admin, open.producer().producerId());
-        if (!hangs(open, coordinator, nowMs)) {
+      open = openTransactions(admin, topics);
+      for (Open o : open) {
+        Optional<TransactionDescription> coordinator = coordinatorView(admin, o.producer().producerId());
+        if (!hangs(o, coordinator, nowMs)) {
           continue;
         }
-        AbortTransactionSpec spec = new AbortTransactionSpec(open.partition(), open.producer().producerId(),
-            (short) open.producer().producerEpoch(), open.producer().coordinatorEpoch().orElse(-1));
+        AbortTransactionSpec spec = new AbortTransactionSpec(o.partition(), o.producer().producerId(),
+            (short) o.producer().producerEpoch(), o.producer().coordinatorEpoch().orElse(-1));
         admin.abortTransaction(spec).all().get(30, TimeUnit.SECONDS);
-        String line = open + ", last written " + (nowMs - open.producer().lastTimestamp()) / 1000 + " s ago; its coordinator "
+        String line = o + ", last written " + (nowMs - o.producer().lastTimestamp()) / 1000 + " s ago; its coordinator "
             + coordinator.map(c -> "has " + c.state() + " with epoch " + c.producerEpoch()).orElse("knows no transaction of it");
         LOG.warn("aborted a hanging Kafka transaction: {}", line);
         aborted.add(line);
       }
+      return new Report(open, aborted, null);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       LOG.warn("could not look for hanging Kafka transactions on {}: {}", kafka.bootstrapServers(), e.toString());
+      return new Report(open, aborted, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return new Report(open, aborted, "interrupted");
     }
-    return aborted;
   }
 
   private static List<Open> openTransactions(Admin admin, Collection<String> topics)

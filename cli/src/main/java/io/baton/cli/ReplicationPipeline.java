@@ -179,7 +179,7 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
     try {
       probe.check();
     } catch (BatonException stalled) {
-      List<String> aborted = HangingTransactions.abort(kafka, topics, System.currentTimeMillis());
+      List<String> aborted = HangingTransactions.abort(kafka, topics, System.currentTimeMillis()).aborted();
       if (aborted.isEmpty()) {
         throw stalled;
       }
