@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 record RunningBaton(MigrationSpec spec, Path specFile, Path tokenFile, int port, Thread thread, AtomicInteger exit) {
   /**
    * Loads pgbench scale 1 into the source, writes the spec (3 s gates hold, 4 MiB verification
-   * chunks) and starts {@code baton run}.
+   * chunks) and starts {@code baton run} as the environment's superuser.
    *
    * @param env the environment
    * @param work the test's directory
@@ -34,11 +34,25 @@ record RunningBaton(MigrationSpec spec, Path specFile, Path tokenFile, int port,
    * @return the running migration
    */
   static RunningBaton start(EmbeddedEnvironment env, Path work, String name, String token) throws Exception {
-    Database source = Environments.source(env);
-    Database target = Environments.target(env);
-    RoutedPgbench.load(source, work);
-    Path specFile = Files.writeString(work.resolve(name + ".yaml"), RoutedPgbench.spec(name, env, "gates: { holdSeconds: 3 }",
-        "verify: { chunkMegabytes: 4 }"));
+    RoutedPgbench.load(Environments.source(env), work);
+    return start(env, work, name, token, Environments.source(env), Environments.target(env));
+  }
+
+  /**
+   * Writes the spec ({@link #writeSpec}) and starts {@code baton run} on a source loaded already
+   * ({@link RoutedPgbench#load}), connecting as the users of {@code source} and {@code target}.
+   *
+   * @param env the environment
+   * @param work the test's directory
+   * @param name the migration's name
+   * @param token the API token
+   * @param source the source database, with the user Baton connects as
+   * @param target the target database, with the user Baton connects as
+   * @return the running migration
+   */
+  static RunningBaton start(EmbeddedEnvironment env, Path work, String name, String token, Database source,
+      Database target) throws Exception {
+    Path specFile = writeSpec(env, work, name);
     MigrationSpec spec = new SpecLoader().load(specFile);
     Path tokenFile = Files.writeString(work.resolve("token"), token + "\n");
     int port = RoutedPgbench.freePort();
@@ -53,6 +67,20 @@ record RunningBaton(MigrationSpec spec, Path specFile, Path tokenFile, int port,
     }, "baton-run");
     thread.start();
     return new RunningBaton(spec, specFile, tokenFile, port, thread, exit);
+  }
+
+  /**
+   * Writes the spec {@link #start} runs: {@link RoutedPgbench#spec} with a 3 s gates hold and 4 MiB
+   * verification chunks.
+   *
+   * @param env the environment
+   * @param work the test's directory
+   * @param name the migration's name
+   * @return the spec file, {@code work/NAME.yaml}
+   */
+  static Path writeSpec(EmbeddedEnvironment env, Path work, String name) throws java.io.IOException {
+    return Files.writeString(work.resolve(name + ".yaml"), RoutedPgbench.spec(name, env, "gates: { holdSeconds: 3 }",
+        "verify: { chunkMegabytes: 4 }"));
   }
 
   /** @return the control API's base address */
