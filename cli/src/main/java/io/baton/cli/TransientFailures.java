@@ -12,8 +12,11 @@ import java.sql.SQLException;
  * a {@link BatonException} marked retriable; an {@link SQLException}, as {@link PgErrors#isRetriable}
  * decides (so an invalidated replication slot, SQLSTATE 55000, is permanent); Kafka's
  * {@code org.apache.kafka.common.errors.RetriableException} (broker unreachable, timeouts, leader
- * changes) and Kafka Connect's {@code RetriableException} (Debezium's "try again" signal); and an
- * {@link java.io.IOException}. A {@code BatonException} not marked retriable defers to its cause,
+ * changes) and Kafka Connect's {@code RetriableException} (Debezium's "try again" signal); a broker's
+ * {@code UNKNOWN_SERVER_ERROR} (an internal failure on the broker, met while it loads its
+ * coordinators after a restart, which Kafka clients raise as a plain {@code KafkaException} such as
+ * "Unexpected error in TxnOffsetCommitResponse: The server experienced an unexpected error when
+ * processing the request"); and an {@link java.io.IOException}. A {@code BatonException} not marked retriable defers to its cause,
  * since stages wrap what they caught; with no cause that knows, a failure is permanent.
  */
 final class TransientFailures {
@@ -33,10 +36,16 @@ final class TransientFailures {
       }
       if (t instanceof org.apache.kafka.common.errors.RetriableException
           || t instanceof org.apache.kafka.connect.errors.RetriableException
-          || t instanceof java.io.IOException) {
+          || t instanceof java.io.IOException || brokerInternalError(t)) {
         return true;
       }
     }
     return false;
+  }
+
+  private static boolean brokerInternalError(Throwable t) {
+    return t instanceof org.apache.kafka.common.errors.UnknownServerException
+        || t instanceof org.apache.kafka.common.KafkaException && t.getMessage() != null
+            && t.getMessage().contains(org.apache.kafka.common.protocol.Errors.UNKNOWN_SERVER_ERROR.message());
   }
 }

@@ -15,6 +15,16 @@ class TransientFailuresTest {
   }
 
   @Test
+  void shouldRetryABrokersInternalErrorAfterARestart() {
+    Throwable streams = new org.apache.kafka.streams.errors.StreamsException("Error encountered trying to add offsets to a"
+        + " transaction", new org.apache.kafka.common.KafkaException("Unexpected error in TxnOffsetCommitResponse: The"
+        + " server experienced an unexpected error when processing the request."));
+    assertThat(TransientFailures.isTransient(new BatonException("transform failed", streams))).isTrue();
+    assertThat(TransientFailures.isTransient(new org.apache.kafka.common.KafkaException("Unexpected error: not"
+        + " authorized"))).isFalse();
+  }
+
+  @Test
   void shouldNotRetryAnInvalidatedSlot() {
     SQLException lost = new SQLException("can no longer get changes from replication slot", "55000");
     assertThat(TransientFailures.isTransient(new BatonException("capture failed", new RuntimeException(lost)))).isFalse();
