@@ -783,6 +783,9 @@ public final class Risks {
           .forEach(o -> sql.add("GRANT " + Sql.ident(o) + " TO " + role + ";"));
       bootstrapOwned.forEach(t -> sql.add("ALTER TABLE " + t.source().quoted() + " OWNER TO " + role + ";"));
     } else {
+      // CREATE TABLE needs CREATE on its schema, which PUBLIC no longer has on public (PostgreSQL 15)
+      plan.tables().stream().map(t -> t.target().schema()).distinct()
+          .forEach(schema -> sql.add("GRANT CREATE ON SCHEMA " + Sql.ident(schema) + " TO " + role + ";"));
       List<String> existing = plan.tables().stream().filter(t -> t.targetTable() != null)
           .map(t -> t.target().quoted()).toList();
       if (!existing.isEmpty()) {

@@ -299,7 +299,8 @@ class RisksTest {
     Risk r = risk(p.judged(), "excess-privilege/target");
     assertThat(r.severity()).isEqualTo(Severity.LOW);
     assertThat(r.mitigation()).startsWith("on the target, as a superuser: ALTER ROLE \"app\" NOSUPERUSER NOCREATEDB;")
-        .contains("ALTER ROLE \"app\" REPLICATION;").contains("GRANT SET ON PARAMETER session_replication_role TO \"app\";");
+        .contains("ALTER ROLE \"app\" REPLICATION;").contains("GRANT SET ON PARAMETER session_replication_role TO \"app\";")
+        .contains("GRANT CREATE ON SCHEMA \"public\" TO \"app\";");
 
     p.target.versionNum = 140011;
     assertThat(risk(p.judged(), "excess-privilege/target").what()).as("before 15 a superuser is needed")
