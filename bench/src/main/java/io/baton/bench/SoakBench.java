@@ -240,6 +240,12 @@ final class SoakBench {
           ? "no change applied within " + (gaveUp - over) / 1000 + " s" + (baton.isAlive() ? "" : ", baton run exited")
           : "changes applied again after " + fault.recoveredAfterMs() + " ms");
       lastErrors().forEach(l -> progress("  baton.log: %s", l));
+      try {
+        Files.copy(env.kafka().logFile(), work.resolve("broker.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        progress("  the broker's log is kept in %s", work.resolve("broker.log"));
+      } catch (IOException e) {
+        progress("  the broker's log could not be kept: %s", e.getMessage());
+      }
     }
     return fault;
   }

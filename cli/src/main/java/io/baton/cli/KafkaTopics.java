@@ -181,4 +181,53 @@ final class KafkaTopics {
         + " (check that the broker runs, that the bootstrap servers are right, and that the client TLS settings ("
         + kafka.tlsSettings() + ") match the broker's listener)", e, true);
   }
+
+  /**
+   * Describes a consumer group for a stall report: its state and members as its coordinator sees
+   * them, and whether its committed offsets can be read now ({@code require_stable}, as Kafka
+   * Streams reads them under exactly-once: a pending transactional offset commit answers
+   * {@code UNSTABLE_OFFSET_COMMIT}, a coordinator still loading {@code COORDINATOR_LOAD_IN_PROGRESS}).
+   * Never throws.
+   *
+   * @param kafka the cluster and its client settings
+   * @param group the group id
+   * @return one line, for example {@code group baton-shop-transform: STABLE, 1 member(s), coordinator 1;
+   *     committed offsets: 4 partition(s)}, or what failed
+   */
+  static String describeGroup(KafkaCluster kafka, String group) {
+    StringBuilder line = new StringBuilder("group " + group + ": ");
+    try (Admin admin = Admin.create(adminProperties(kafka, 10))) {
+      try {
+        org.apache.kafka.clients.admin.ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group))
+            .describedGroups().get(group).get(10, TimeUnit.SECONDS);
+        line.append(d.groupState()).append(", ").append(d.members().size()).append(" member(s), coordinator ")
+            .append(d.coordinator() == null ? "unknown" : d.coordinator().idString());
+      } catch (ExecutionException | TimeoutException e) {
+        line.append("not described (").append(rootMessage(e)).append(")");
+      }
+      line.append("; committed offsets: ");
+      try {
+        java.util.Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group,
+            new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions().requireStable(true))
+            .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        line.append(offsets.size()).append(" partition(s)");
+      } catch (ExecutionException | TimeoutException e) {
+        line.append("not readable (").append(rootMessage(e)).append(")");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      line.append("interrupted");
+    } catch (RuntimeException e) {
+      line.append("not described (").append(e).append(")");
+    }
+    return line.toString();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
 }

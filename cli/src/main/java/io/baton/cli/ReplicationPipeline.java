@@ -173,18 +173,26 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
    * the restart that follows can read past them.
    *
    * @throws BatonException (retriable) when the pipeline stalled without any stage failing; the
-   *     message says which hanging transactions were aborted
+   *     message adds what Kafka says of the transform's consumer group and which hanging
+   *     transactions were aborted
    */
   public void checkProgress() {
     try {
       probe.check();
     } catch (BatonException stalled) {
-      List<String> aborted = HangingTransactions.abort(kafka, topics, System.currentTimeMillis()).aborted();
-      if (aborted.isEmpty()) {
-        throw stalled;
-      }
-      throw new BatonException(stalled.getMessage() + "; aborted " + aborted.size() + " hanging Kafka transaction(s): "
-          + String.join("; ", aborted), null, true);
+      HangingTransactions.Report hanging = HangingTransactions.abort(kafka, topics, System.currentTimeMillis());
+      String kafkaState = "Kafka: " + KafkaTopics.describeGroup(kafka, TransformStage.applicationId(name)) + "; "
+          + hanging.open().size() + " transaction(s) open on the pipeline's partitions"
+          + (hanging.aborted().isEmpty() ? ", none hanging" : "; aborted " + hanging.aborted().size()
+              + " hanging: " + String.join("; ", hanging.aborted()));
+      Thread.getAllStackTraces().forEach((thread, frames) -> {
+        if (thread.getName().contains("StreamThread") && frames.length > 0) {
+          org.slf4j.LoggerFactory.getLogger(ReplicationPipeline.class).warn("pipeline {} stalled; {} ({}) is at {}", name,
+              thread.getName(), thread.getState(), java.util.Arrays.stream(frames).limit(8).map(String::valueOf)
+                  .collect(java.util.stream.Collectors.joining(" < ")));
+        }
+      });
+      throw new BatonException(stalled.getMessage() + ". " + kafkaState, null, true);
     }
   }
 
