@@ -56,7 +56,8 @@ final class KafkaTopics {
    * @param kafka the Kafka cluster and its common client settings
    * @param topics topics of one partition each; missing ones are left out
    * @return each existing topic's end offset (the offset the next record will get), by name
-   * @throws BatonException when the broker cannot be reached within 30 s
+   * @throws BatonException when the broker cannot be reached within 30 s, or refuses (retriable as
+   *     {@link TransientFailures} decides: an authorization error is permanent)
    */
   static java.util.Map<String, Long> endOffsets(KafkaCluster kafka, Collection<String> topics) {
     try (Admin admin = admin(kafka, 30)) {
@@ -66,9 +67,12 @@ final class KafkaTopics {
       java.util.Map<String, Long> ends = new java.util.TreeMap<>();
       admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp.topic(), info.offset()));
       return ends;
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (TimeoutException e) {
+      throw new BatonException("Kafka at " + kafka + " did not give the end offsets of " + topics + " within 30 s",
+          e, true);
+    } catch (ExecutionException e) {
       throw new BatonException("Kafka at " + kafka + " did not give the end offsets of " + topics + ": "
-          + e.getMessage(), e, true);
+          + e.getCause().getMessage(), e.getCause(), TransientFailures.isTransient(e.getCause()));
     } catch (InterruptedException e) {
       throw new BatonException("interrupted while reading end offsets", e);
     }
@@ -89,8 +93,9 @@ final class KafkaTopics {
    * @param kafka the Kafka cluster and its common client settings
    * @param group the consumer group (a Kafka Streams application id)
    * @param topics its input topics, one partition each; missing ones are skipped
-   * @throws BatonException when the broker cannot be reached, or the group still has members after
-   *     that wait (the message says to stop them)
+   * @throws BatonException when the broker cannot be reached, refuses (retriable as
+   *     {@link TransientFailures} decides), or the group still has members after that wait (the
+   *     message says to stop them)
    */
   static void skipToEnd(KafkaCluster kafka, String group, Collection<String> topics) {
     java.util.Map<TopicPartition, OffsetAndMetadata> commit = new java.util.HashMap<>();
@@ -119,8 +124,8 @@ final class KafkaTopics {
         }
       }
     } catch (ExecutionException e) {
-      throw new BatonException("Kafka at " + kafka + " refused to move group " + group + ": " + e.getMessage(), e,
-          true);
+      throw new BatonException("Kafka at " + kafka + " refused to move group " + group + ": " + e.getCause().getMessage(),
+          e.getCause(), TransientFailures.isTransient(e.getCause()));
     } catch (TimeoutException e) {
       throw new BatonException("Kafka at " + kafka + " did not answer within 30 s: " + e.getMessage(), e, true);
     } catch (InterruptedException e) {
@@ -183,16 +188,15 @@ final class KafkaTopics {
   }
 
   /**
-   * Describes a consumer group for a stall report: its state and members as its coordinator sees
-   * them, and whether its committed offsets can be read now ({@code require_stable}, as Kafka
-   * Streams reads them under exactly-once: a pending transactional offset commit answers
-   * {@code UNSTABLE_OFFSET_COMMIT}, a coordinator still loading {@code COORDINATOR_LOAD_IN_PROGRESS}).
-   * Never throws.
+   * Describes a consumer group for a stall report: its state, its members as its coordinator sees
+   * them and the partitions each holds; when the coordinator does not answer, which
+   * {@code __consumer_offsets} partition it is ({@link #coordinatorHint}). Its committed offsets are
+   * {@link #describeOffsets}'s. Never throws.
    *
    * @param kafka the cluster and its client settings
    * @param group the group id
    * @return one line, for example {@code group baton-shop-transform: STABLE, 1 member(s), coordinator 1;
-   *     committed offsets: 4 partition(s)}, or what failed
+   *     member baton-shop-transform-...-consumer holds 4 partition(s)}, or what failed
    */
   static String describeGroup(KafkaCluster kafka, String group) {
     StringBuilder line = new StringBuilder("group " + group + ": ");
@@ -202,17 +206,11 @@ final class KafkaTopics {
             .describedGroups().get(group).get(10, TimeUnit.SECONDS);
         line.append(d.groupState()).append(", ").append(d.members().size()).append(" member(s), coordinator ")
             .append(d.coordinator() == null ? "unknown" : d.coordinator().idString());
+        d.members().forEach(m -> line.append("; member ").append(m.clientId()).append(" holds ")
+            .append(m.assignment().topicPartitions().size()).append(" partition(s)"));
       } catch (ExecutionException | TimeoutException e) {
-        line.append("not described (").append(rootMessage(e)).append(")");
-      }
-      line.append("; committed offsets: ");
-      try {
-        java.util.Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group,
-            new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions().requireStable(true))
-            .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        line.append(offsets.size()).append(" partition(s)");
-      } catch (ExecutionException | TimeoutException e) {
-        line.append("not readable (").append(rootMessage(e)).append(")");
+        line.append("not described (").append(rootMessage(e)).append("; ").append(coordinatorHint(admin, group))
+            .append(")");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -221,6 +219,106 @@ final class KafkaTopics {
       line.append("not described (").append(e).append(")");
     }
     return line.toString();
+  }
+
+  /**
+   * Describes where each of a pipeline's topics stands, for a stall report: the partition's first
+   * and end offsets, its last stable offset (the end a {@code read_committed} consumer sees: the
+   * first offset of the oldest open transaction, Kafka's "LSO"), the offset a consumer group
+   * committed, and the offset the sink stored as next to apply. Comparing them tells which stage
+   * stands still: a group behind a stable end that grows is not fetching; a stable offset behind
+   * the end is an open transaction; a group offset that is not stable cannot be read by a
+   * {@code read_committed} consumer until a transaction ends; a sink offset past the end means the
+   * topic lost records the sink had applied. Never throws.
+   *
+   * @param kafka the cluster and its client settings
+   * @param group the consumer group whose committed offsets are shown (the transform's)
+   * @param topics the pipeline's topics, one partition each
+   * @param sinkNext the sink's next offset by topic (-1: from the beginning); topics it does not read are absent
+   * @return one clause per topic, for example {@code baton.shop.source.public.t [0, 1200), stable 1200,
+   *     group at 1150}; or what failed
+   */
+  static String describeOffsets(KafkaCluster kafka, String group, Collection<String> topics,
+      java.util.Map<String, Long> sinkNext) {
+    try (Admin admin = Admin.create(adminProperties(kafka, 10))) {
+      java.util.Map<TopicPartition, OffsetSpec> earliest = new java.util.LinkedHashMap<>();
+      java.util.Map<TopicPartition, OffsetSpec> latest = new java.util.LinkedHashMap<>();
+      for (String t : topics) {
+        earliest.put(new TopicPartition(t, 0), OffsetSpec.earliest());
+        latest.put(new TopicPartition(t, 0), OffsetSpec.latest());
+      }
+      var first = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
+      var end = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+      var stable = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+          org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS);
+      java.util.Map<TopicPartition, OffsetAndMetadata> committed = java.util.Map.of();
+      java.util.Map<TopicPartition, OffsetAndMetadata> stableCommitted = java.util.Map.of();
+      List<String> clauses = new java.util.ArrayList<>();
+      try {
+        committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        // the Admin client leaves out a partition whose require_stable answer is an error
+        // (UNSTABLE_OFFSET_COMMIT: a transactional offset commit not yet given its marker)
+        stableCommitted = admin.listConsumerGroupOffsets(group,
+            new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions().requireStable(true))
+            .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        clauses.add("group " + group + "'s offsets not read (" + rootMessage(e) + ")");
+      }
+      for (TopicPartition tp : latest.keySet()) {
+        StringBuilder c = new StringBuilder(tp.topic()).append(" [").append(first.get(tp).offset()).append(", ")
+            .append(end.get(tp).offset()).append("), stable ").append(stable.get(tp).offset());
+        OffsetAndMetadata g = committed.get(tp);
+        if (g != null) {
+          c.append(", group at ").append(g.offset());
+          if (!stableCommitted.containsKey(tp)) {
+            c.append(" (not stable: a transactional offset commit awaits its marker)");
+          }
+        }
+        Long next = sinkNext.get(tp.topic());
+        if (next != null) {
+          c.append(", sink at ").append(next < 0 ? "the beginning" : next.toString());
+        }
+        clauses.add(c.toString());
+      }
+      return String.join("; ", clauses);
+    } catch (ExecutionException | TimeoutException e) {
+      return "offsets not read (" + rootMessage(e) + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "offsets not read (interrupted)";
+    } catch (RuntimeException e) {
+      return "offsets not read (" + e + ")";
+    }
+  }
+
+  /**
+   * @return which {@code __consumer_offsets} partition holds the group (Kafka's rule: the absolute
+   *     value of the group id's {@code String.hashCode()} modulo the topic's partition count, as
+   *     {@code GroupCoordinatorService#partitionFor} computes it) and what to look for when its
+   *     coordinator does not answer; never throws
+   */
+  static String coordinatorHint(Admin admin, String group) {
+    try {
+      int partitions = admin.describeTopics(List.of("__consumer_offsets")).allTopicNames().get(10, TimeUnit.SECONDS)
+          .get("__consumer_offsets").partitions().size();
+      return "the group's coordinator is __consumer_offsets-" + offsetsPartition(group, partitions)
+          + "; a broker whose log says that coordinator's state machine is out of sync, or that it failed to load,"
+          + " serves the group again only after that partition's leader changes (a broker restart)";
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return "the __consumer_offsets topic is not described either";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  /**
+   * @param group a consumer group id
+   * @param partitions the partition count of {@code __consumer_offsets} ({@code offsets.topic.num.partitions})
+   * @return the partition whose leader coordinates the group
+   */
+  static int offsetsPartition(String group, int partitions) {
+    return org.apache.kafka.common.utils.Utils.abs(group.hashCode()) % partitions;
   }
 
   private static String rootMessage(Throwable e) {

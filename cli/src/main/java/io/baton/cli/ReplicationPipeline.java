@@ -184,7 +184,11 @@ public final class ReplicationPipeline implements Replication, ApplyHolds {
       String kafkaState = "Kafka: " + KafkaTopics.describeGroup(kafka, TransformStage.applicationId(name)) + "; "
           + hanging.open().size() + " transaction(s) open on the pipeline's partitions"
           + (hanging.aborted().isEmpty() ? ", none hanging" : "; aborted " + hanging.aborted().size()
-              + " hanging: " + String.join("; ", hanging.aborted()));
+              + " hanging: " + String.join("; ", hanging.aborted()))
+          + ". Stages: capture produced " + capture.events() + " change(s), last at LSN " + capture.lastLsn()
+          + "; transform read " + transform.processed() + " and runs " + transform.localPartitions().size()
+          + " partition(s); sink applied " + sink.applied() + ". Topics: "
+          + KafkaTopics.describeOffsets(kafka, TransformStage.applicationId(name), topics, sink.nextOffsets());
       Thread.getAllStackTraces().forEach((thread, frames) -> {
         if (thread.getName().contains("StreamThread") && frames.length > 0) {
           org.slf4j.LoggerFactory.getLogger(ReplicationPipeline.class).warn("pipeline {} stalled; {} ({}) is at {}", name,

@@ -64,4 +64,11 @@ class KafkaTopicsTest {
         + " that the bootstrap servers are right, and that the client TLS settings (security.protocol=PLAINTEXT (default))"
         + " match the broker's listener)");
   }
+
+  @Test
+  void shouldNameTheOffsetsPartitionTheBrokerCoordinatesAGroupOn() {
+    // a broker with offsets.topic.num.partitions=10 logged the soak's group under partition 6
+    assertThat(KafkaTopics.offsetsPartition("baton-soak-transform", 10)).isEqualTo(6);
+    assertThat(KafkaTopics.offsetsPartition("baton-soak-transform", 50)).isBetween(0, 49);
+  }
 }

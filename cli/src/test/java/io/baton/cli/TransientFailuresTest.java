@@ -47,4 +47,14 @@ class TransientFailuresTest {
     assertThat(TransientFailures.isTransient(new BatonException("sink failed", unique))).isFalse();
     assertThat(TransientFailures.isTransient(null)).isFalse();
   }
+
+  @Test
+  void shouldNotRetryARefusedRightButRetryAnUnreachableCoordinator() {
+    assertThat(TransientFailures.isTransient(new org.apache.kafka.common.errors.GroupAuthorizationException(
+        "Not authorized to access group: baton-shop-transform"))).isFalse();
+    assertThat(TransientFailures.isTransient(new org.apache.kafka.common.errors.TopicAuthorizationException(
+        java.util.Set.of("baton.shop.source.public.orders")))).isFalse();
+    assertThat(TransientFailures.isTransient(new org.apache.kafka.common.errors.CoordinatorNotAvailableException(
+        "The coordinator is not available."))).isTrue();
+  }
 }

@@ -121,6 +121,7 @@ final class SinkWorker implements AutoCloseable {
     appliedPositions.keySet().retainAll(partitions);
     for (TopicPartition tp : partitions) {
       Long next = stored.get(tp);
+      shared.nextOffsets().put(tp, next == null ? -1L : next);
       if (next == null) {
         consumer.seekToBeginning(List.of(tp));
       } else {
@@ -397,6 +398,7 @@ final class SinkWorker implements AutoCloseable {
         tell(new SinkListener.Batch(System.nanoTime() - started, lags, appliedByTable, quarantinedByTable));
       }
       appliedPositions.putAll(positions);
+      shared.nextOffsets().putAll(next);
       settleHolds(edges, verdicts);
       shared.applied().addAndGet(rows);
       if (repeats > 0) {

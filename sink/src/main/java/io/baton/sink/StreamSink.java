@@ -39,15 +39,16 @@ public final class StreamSink implements AutoCloseable {
 
   /**
    * What the threads of one sink share: counters (failed attempts counts every apply attempt that
-   * failed, retried or not), the lag histogram, the first failure, and which partitions have
-   * applied each drain marker.
+   * failed, retried or not), the lag histogram, the first failure, which partitions have applied
+   * each drain marker, and each partition's next offset as last stored in the target (-1 for the
+   * beginning of the partition).
    */
   record Shared(AtomicLong applied, AtomicLong skippedRepeats, AtomicLong skippedInSnapshot, AtomicLong lastCommitTimeMs,
       AtomicLong lastBatchLagMs, AtomicLong failedAttempts, Recorder lag, AtomicReference<Throwable> failure,
-      Map<String, Set<TopicPartition>> markers, SinkListener listener) {
+      Map<String, Set<TopicPartition>> markers, Map<TopicPartition, Long> nextOffsets, SinkListener listener) {
     Shared(SinkListener listener) {
       this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
-          new Recorder(3), new AtomicReference<>(), new ConcurrentHashMap<>(), listener);
+          new Recorder(3), new AtomicReference<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), listener);
     }
 
     void markerApplied(String marker, TopicPartition partition) {
@@ -216,6 +217,17 @@ public final class StreamSink implements AutoCloseable {
       }
     }
     throw new BatonException("sink " + migration + " does not apply table " + targetTable + " (no partition " + tp + ")");
+  }
+
+  /**
+   * @return each partition's next offset to apply as last stored in the target, by topic (one
+   *     partition per topic); -1 for a partition read from its beginning that has stored none yet.
+   *     For stall reports, next to the topics' end offsets.
+   */
+  public Map<String, Long> nextOffsets() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    shared.nextOffsets().forEach((tp, next) -> out.put(tp.topic(), next));
+    return out;
   }
 
   /** @return the number of row changes applied and committed, all threads together */
