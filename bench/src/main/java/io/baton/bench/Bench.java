@@ -7,6 +7,7 @@ import io.baton.embedded.EmbeddedEnvironment;
 import io.baton.embedded.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -176,6 +177,11 @@ public final class Bench {
     @Option(names = "--clients", defaultValue = "4", description = "pgbench clients (default ${DEFAULT-VALUE})")
     int clients;
 
+    @Option(names = "--faults", split = ",", description = "the faults of one cycle, in order, repeated to fill the"
+        + " minutes (default: broker-kill,target-restart,source-cuts,broker-kill,cutover,target-cuts,rollback); for"
+        + " example --faults broker-kill to meet many broker kills in one run")
+    List<String> faults;
+
     @Option(names = "--png", description = "the lag chart (default: the --json file with .png, else soak-lag.png)")
     Path png;
 
@@ -185,14 +191,15 @@ public final class Bench {
 
     @Override
     public Integer call() throws Exception {
-      SoakSchedule.plan(minutes);
+      List<SoakSchedule.Kind> cycle = faults == null ? SoakSchedule.CYCLE : SoakSchedule.cycle(faults);
+      SoakSchedule.plan(minutes, cycle);
       Path chart = png != null ? png : json != null
           ? json.resolveSibling(json.getFileName().toString().replaceFirst("(\\.json)?$", ".png")) : Path.of("soak-lag.png");
       Path work = workDir != null ? Files.createDirectories(workDir.toAbsolutePath())
           : Files.createTempDirectory("baton-soak-");
       Map<String, Object> figures;
       try (EmbeddedEnvironment env = EmbeddedEnvironment.builder().flavor(postgres).start()) {
-        figures = new SoakBench(env, scale, clients, rate, minutes, work, chart.toAbsolutePath()).run();
+        figures = new SoakBench(env, scale, clients, rate, minutes, cycle, work, chart.toAbsolutePath()).run();
       }
       write(figures);
       boolean clean = ((Number) figures.get("faults_survived")).longValue() == ((Number) figures.get("faults_planned")).longValue()

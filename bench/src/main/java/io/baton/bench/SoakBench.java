@@ -69,6 +69,7 @@ final class SoakBench {
   private final int clients;
   private final int rate;
   private final int minutes;
+  private final List<SoakSchedule.Kind> cycle;
   private final Path work;
   private final Path png;
   private final Database source;
@@ -85,15 +86,18 @@ final class SoakBench {
    * @param clients pgbench clients
    * @param rate pgbench transactions per second over all clients
    * @param minutes how long the faults go on ({@link SoakSchedule#plan})
+   * @param cycle the faults of one cycle ({@link SoakSchedule#CYCLE} unless asked otherwise)
    * @param work where the run's files go; kept
    * @param png where the lag chart goes
    */
-  SoakBench(EmbeddedEnvironment env, int scale, int clients, int rate, int minutes, Path work, Path png) {
+  SoakBench(EmbeddedEnvironment env, int scale, int clients, int rate, int minutes, List<SoakSchedule.Kind> cycle,
+      Path work, Path png) {
     this.env = env;
     this.scale = scale;
     this.clients = clients;
     this.rate = rate;
     this.minutes = minutes;
+    this.cycle = cycle;
     this.work = work;
     this.png = png;
     this.source = BenchDb.database(env.source(), env.sourceDatabase());
@@ -109,7 +113,7 @@ final class SoakBench {
    * @throws InterruptedException when interrupted
    */
   Map<String, Object> run() throws IOException, InterruptedException {
-    List<SoakSchedule.Planned> plan = SoakSchedule.plan(minutes);
+    List<SoakSchedule.Planned> plan = SoakSchedule.plan(minutes, cycle);
     PgbenchWorkload.loadSource(source, scale, work.resolve("source-load.log"));
     Path specFile = Files.writeString(work.resolve("soak-spec.yaml"), spec(env), StandardCharsets.UTF_8);
     MigrationSpec spec = new SpecLoader().load(specFile);
@@ -160,6 +164,7 @@ final class SoakBench {
       samples = probe.samples().stream().filter(x -> x.atMs() >= soakStart).toList();
     }
     f.put("minutes", minutes);
+    f.put("fault_cycle", cycle.stream().map(k -> k.label).toList());
     f.put("scale", scale);
     f.put("clients", clients);
     f.put("rate", rate);

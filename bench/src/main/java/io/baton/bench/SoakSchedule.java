@@ -55,21 +55,70 @@ final class SoakSchedule {
 
   /**
    * @param minutes how long the soak runs, at least {@link #MIN_MINUTES}
-   * @return the faults in order, whole cycles only (so the soak ends with the source holding traffic)
+   * @return the faults of {@link #CYCLE} in order, whole cycles only (so the soak ends with the source holding traffic)
    * @throws IllegalArgumentException when {@code minutes} is below {@link #MIN_MINUTES}
    */
   static List<Planned> plan(int minutes) {
+    return plan(minutes, CYCLE);
+  }
+
+  /**
+   * Reads a cycle of faults named by their labels, for a soak that concentrates on some of them
+   * (for example {@code broker kill} alone, to meet many broker kills in one run).
+   *
+   * @param labels fault labels ({@link Kind#label}, or the enum name in any case, with {@code -} or
+   *     {@code _} for spaces), in cycle order
+   * @return the cycle
+   * @throws IllegalArgumentException when a label names no fault, the list is empty, or cutovers and
+   *     rollbacks do not alternate starting with a cutover and ending with a rollback (a soak must
+   *     end with the source holding traffic)
+   */
+  static List<Kind> cycle(List<String> labels) {
+    List<Kind> out = new ArrayList<>();
+    for (String l : labels) {
+      String wanted = l.trim().replace('-', ' ').replace('_', ' ');
+      out.add(java.util.Arrays.stream(Kind.values()).filter(k -> k.label.equalsIgnoreCase(wanted)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("--faults: no fault named '" + l + "'; known: "
+              + java.util.Arrays.stream(Kind.values()).map(k -> k.label.replace(' ', '-')).toList())));
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("--faults: name at least one fault");
+    }
+    Kind expected = Kind.CUTOVER;
+    for (Kind k : out) {
+      if (k == Kind.CUTOVER || k == Kind.ROLLBACK) {
+        if (k != expected) {
+          throw new IllegalArgumentException("--faults " + labels + ": cutovers and rollbacks must alternate, starting"
+              + " with a cutover");
+        }
+        expected = expected == Kind.CUTOVER ? Kind.ROLLBACK : Kind.CUTOVER;
+      }
+    }
+    if (expected == Kind.ROLLBACK) {
+      throw new IllegalArgumentException("--faults " + labels + ": a cutover needs a rollback after it, so that every"
+          + " cycle ends with the source holding traffic");
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * @param minutes how long the soak runs, at least {@link #MIN_MINUTES}
+   * @param cycle the faults of one cycle, in order ({@link #cycle(List)})
+   * @return the faults in order, whole cycles only
+   * @throws IllegalArgumentException when {@code minutes} is below {@link #MIN_MINUTES}
+   */
+  static List<Planned> plan(int minutes, List<Kind> cycle) {
     if (minutes < MIN_MINUTES) {
       throw new IllegalArgumentException("--minutes must be at least " + MIN_MINUTES + " (one cycle of "
           + CYCLE.size() + " faults about 20 s apart), was " + minutes);
     }
     long span = minutes * 60_000L - 2 * QUIET_MS;
-    int cycles = (int) Math.max(1, span / (CYCLE.size() * TARGET_GAP_MS));
-    int n = cycles * CYCLE.size();
+    int cycles = (int) Math.max(1, span / (cycle.size() * TARGET_GAP_MS));
+    int n = cycles * cycle.size();
     long gap = span / n;
     List<Planned> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(new Planned(QUIET_MS + i * gap + gap / 2, CYCLE.get(i % CYCLE.size())));
+      out.add(new Planned(QUIET_MS + i * gap + gap / 2, cycle.get(i % cycle.size())));
     }
     return out;
   }

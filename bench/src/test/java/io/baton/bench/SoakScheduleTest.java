@@ -34,4 +34,29 @@ class SoakScheduleTest {
   void shouldRefuseASoakTooShortForOneCycle() {
     assertThatThrownBy(() -> SoakSchedule.plan(2)).hasMessageContaining("at least 3");
   }
+
+  @Test
+  void shouldRepeatAChosenCycleOfBrokerKillsOnly() {
+    List<SoakSchedule.Kind> cycle = SoakSchedule.cycle(List.of("broker-kill"));
+
+    List<SoakSchedule.Planned> plan = SoakSchedule.plan(15, cycle);
+
+    assertThat(plan).hasSizeGreaterThan(25).extracting(SoakSchedule.Planned::kind)
+        .containsOnly(SoakSchedule.Kind.BROKER_KILL);
+  }
+
+  @Test
+  void shouldReadFaultNamesWithDashesUnderscoresOrSpaces() {
+    assertThat(SoakSchedule.cycle(List.of("target_restart", "CUTOVER", "target cuts", "rollback")))
+        .containsExactly(SoakSchedule.Kind.TARGET_RESTART, SoakSchedule.Kind.CUTOVER, SoakSchedule.Kind.TARGET_CUTS,
+            SoakSchedule.Kind.ROLLBACK);
+  }
+
+  @Test
+  void shouldRefuseAnUnknownFaultOrACutoverLeftWithoutItsRollback() {
+    assertThatThrownBy(() -> SoakSchedule.cycle(List.of("broker-restart"))).hasMessageContaining("no fault named 'broker-restart'")
+        .hasMessageContaining("broker-kill");
+    assertThatThrownBy(() -> SoakSchedule.cycle(List.of("cutover"))).hasMessageContaining("needs a rollback");
+    assertThatThrownBy(() -> SoakSchedule.cycle(List.of("rollback", "cutover"))).hasMessageContaining("alternate");
+  }
 }
