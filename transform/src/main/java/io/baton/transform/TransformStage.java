@@ -39,6 +39,32 @@ import org.slf4j.LoggerFactory;
  */
 public final class TransformStage implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransformStage.class);
+
+  /**
+   * The transform consumer's {@code max.poll.interval.ms}, which the classic group protocol also
+   * takes as the group's rebalance timeout: how long a rebalance waits for members that do not
+   * rejoin. Kafka's default is 300,000 ms. A member that left without a word (its process killed, or
+   * its Streams thread that gave up its member id while the broker was down) is normally removed
+   * when its session times out ({@code session.timeout.ms}, 6 s here); the rebalance timeout is the
+   * bound when that timer is missing. Kafka 4.3.1's group coordinator can lose it: when the broker
+   * restarts and its leadership of the group's {@code __consumer_offsets} partition flaps (leader,
+   * leaderless, leader again within a second), the completion of the first, stale load activates the
+   * newer context before that one has replayed the partition, so the loaded members get no session
+   * timer (the broker logs "Finished loading ... with epoch N" for the older epoch and then
+   * "Ignored load completion ... because context is in ACTIVE state", and no "Loaded classic group").
+   * A member that then rejoins under a new id leaves its old id in the group, and with Kafka's default
+   * the group stood in PreparingRebalance, transforming nothing, for five minutes.
+   */
+  static final int REBALANCE_TIMEOUT_MS = 20_000;
+
+  /**
+   * The transform producer's {@code max.block.ms} (Kafka's default 60,000 ms): below
+   * {@link #REBALANCE_TIMEOUT_MS}, as Kafka Streams asks ({@code StreamsConfig}'s Javadoc:
+   * {@code max.poll.interval.ms > max.block.ms}), so that a send or commit waiting for a broker that
+   * is down gives up before the consumer counts as stuck and leaves the group.
+   */
+  static final int PRODUCER_MAX_BLOCK_MS = 15_000;
+
   private final KafkaStreams streams;
   private final String migration;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -216,6 +242,8 @@ public final class TransformStage implements AutoCloseable {
     // out: 6 s, the broker's default group.min.session.timeout.ms, instead of the client's 45 s
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
+    p.put(StreamsConfig.consumerPrefix("max.poll.interval.ms"), REBALANCE_TIMEOUT_MS);
+    p.put(StreamsConfig.producerPrefix("max.block.ms"), PRODUCER_MAX_BLOCK_MS);
     return p;
   }
 

@@ -189,4 +189,18 @@ class TransformStageTest {
     assertThat(p).containsEntry("bootstrap.servers", "k1:9093").containsEntry("security.protocol", "SSL")
         .containsEntry("ssl.truststore.location", "/etc/baton/kafka-ca.pem").containsEntry("application.id", "baton-shop-transform");
   }
+
+  @org.junit.jupiter.api.Test
+  void shouldBoundTheRebalanceTimeoutAboveTheProducersBlockingTime() {
+    java.util.Properties p = TransformStage.streamsProperties("shop", new io.baton.event.KafkaCluster("k1:9092", java.util.Map.of()),
+        java.nio.file.Path.of("state"), 1, null);
+    org.apache.kafka.streams.StreamsConfig config = new org.apache.kafka.streams.StreamsConfig(p);
+
+    java.util.Map<String, Object> consumer = config.getMainConsumerConfigs("baton-shop-transform", "c", 0);
+    java.util.Map<String, Object> producer = config.getProducerConfigs("p");
+    assertThat(consumer).containsEntry("max.poll.interval.ms", TransformStage.REBALANCE_TIMEOUT_MS)
+        .containsEntry("session.timeout.ms", 6000);
+    assertThat((Integer) producer.get("max.block.ms")).isLessThan(TransformStage.REBALANCE_TIMEOUT_MS);
+    assertThat(TransformStage.REBALANCE_TIMEOUT_MS).isLessThan(300_000);
+  }
 }
