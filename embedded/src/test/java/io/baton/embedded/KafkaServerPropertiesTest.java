@@ -31,6 +31,18 @@ class KafkaServerPropertiesTest {
     }
 
     @Test
+    void shouldRollAndCompactTheCoordinatorsTopicsWithinSeconds() throws IOException {
+        Properties properties = new Properties();
+        properties.load(new StringReader(KafkaServerProperties.render(19092, 19093, Path.of("/w/kafka/data"))));
+
+        // a restarted broker reads __consumer_offsets and __transaction_state back: minutes of
+        // exactly-once commits must not stay in one uncompacted 100 MiB segment
+        assertThat(Long.parseLong(properties.getProperty("log.roll.ms"))).isLessThanOrEqualTo(60_000);
+        assertThat(Long.parseLong(properties.getProperty("log.cleaner.backoff.ms"))).isLessThanOrEqualTo(15_000);
+        assertThat(Long.parseLong(properties.getProperty("log.cleaner.delete.retention.ms"))).isLessThanOrEqualTo(60_000);
+    }
+
+    @Test
     void shouldLeaveNoPlainTextListenerWithTls() throws IOException {
         String chain = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
         String key = "-----BEGIN PRIVATE KEY-----\r\nMIGH\r\n-----END PRIVATE KEY-----\r\n";
