@@ -148,6 +148,9 @@ final class MigrationMetrics implements AutoCloseable {
     }
     FunctionCounter.builder("baton.verify.rows", migration, m -> ifVerifying(m, v -> v.rowsVerified(), 0))
         .description("source rows compared by live verification (restarts with it)").register(registry);
+    FunctionCounter.builder("baton.verify.apply.held.seconds", migration, m -> ifVerifying(m, v -> v.applyHeldMs() / 1000.0, 0))
+        .description("time tables' apply spent held at a snapshot's edge by live verification, all tables (restarts with"
+            + " it)").register(registry);
     Gauge.builder("baton.verify.rows.per.second", migration, m -> ifVerifying(m, ContinuousVerifier::rowsPerSecond, 0))
         .description("source rows compared per second over the last full live verification pass").register(registry);
     Gauge.builder("baton.verify.backing.off", migration, m -> ifVerifying(m, v -> v.backingOff() ? 1 : 0, 0))

@@ -103,6 +103,8 @@ class LiveVerifyIT {
         assertThat(MetricsPage.value(page, "baton_verify_last_clean_pass_timestamp_seconds{table=\"public.pgbench_tellers\"}"))
             .isGreaterThan(System.currentTimeMillis() / 1000.0 - 600);
         assertThat(MetricsPage.value(page, "baton_verify_rows_total")).isGreaterThanOrEqualTo(1_000_000);
+        assertThat(MetricsPage.value(page, "baton_verify_apply_held_seconds_total")).as("holds placed over a full pass")
+            .isGreaterThan(0);
         assertThat(MetricsPage.value(page, "baton_verify_last_clean_full_pass_timestamp_seconds")).as("a table never clean")
             .isZero();
         assertThat(MetricsPage.value(page, "baton_verify_mismatch_ratio")).as("2 rows of 1.0 to 1.5 million")

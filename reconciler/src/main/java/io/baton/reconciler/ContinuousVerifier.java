@@ -166,6 +166,11 @@ public final class ContinuousVerifier implements AutoCloseable {
     return rowsVerified.get();
   }
 
+  /** @return how long live verification has held tables' apply since start, all tables, ms ({@link LiveVerifier#applyHeldMs}) */
+  public long applyHeldMs() {
+    return verifier.applyHeldMs();
+  }
+
   /** @return source rows compared per second over the last full pass; 0 before the first */
   public double rowsPerSecond() {
     return rowsPerSecond;

@@ -41,18 +41,20 @@ import org.slf4j.LoggerFactory;
  *   <li>while the pipeline gets there, the source chunk's row count and checksum are computed in S
  *       ({@link RowSummary}; the spec's renames and drops leave values as they are, so hashing is
  *       pushed down into SQL on both sides and two numbers cross the network);
- *   <li>once held, the target chunk's are computed, and the hold is released;
+ *   <li>once held, a repeatable-read transaction on the target takes its snapshot T, and the hold
+ *       is released: T sees the target table exactly as S sees the source one, and the target
+ *       chunk's count and checksum are computed in T while the apply goes on;
  *   <li>when they differ, both sides' rows of the chunk are merged by key ({@link RowDiff}) in the
- *       same snapshot and the same hold, down to each row missing, extra or differing, with its
- *       columns and both values.
+ *       same two snapshots, down to each row missing, extra or differing, with its columns and both
+ *       values.
  * </ol>
  *
  * A hold that turns out inexact (the snapshot sees a transaction committed after the edge, out of
  * commit order) is placed again under a newer snapshot. A chunk that differs is compared again
  * under a newer snapshot, up to {@link Settings#rechecks()} times; only a difference that is still
  * there the last time is reported. The hold keeps a table's
- * apply paused for about the time the target needs to hash one chunk; the other tables are applied
- * meanwhile.
+ * apply paused for about one trip of the drain marker through the pipeline, whatever the chunk's
+ * size; the other tables are applied meanwhile.
  */
 public final class LiveVerifier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveVerifier.class);
@@ -107,7 +109,8 @@ public final class LiveVerifier implements AutoCloseable {
   private final Settings settings;
   private Connection sourceConn;
   private Connection targetConn;
-  private long heldNanos;
+  /** Written by the verifying thread only; read by metrics. */
+  private volatile long heldNanos;
   private long rechecks;
   private long inexactHolds;
 
@@ -199,7 +202,7 @@ public final class LiveVerifier implements AutoCloseable {
     return r;
   }
 
-  /** One comparison of a chunk under one snapshot and one hold. */
+  /** One comparison of a chunk in one pair of snapshots. */
   private ChunkResult compareOnce(TableInfo table, RowTransform transform, KeptColumns kept, SnapshotChunk chunk,
       int attempt) throws InterruptedException {
     String sourceWhere = chunk.predicate(table);
@@ -221,7 +224,7 @@ public final class LiveVerifier implements AutoCloseable {
         });
   }
 
-  /** The checks the spec declares for the table, under one snapshot and one hold, compared again while they fail. */
+  /** The checks the spec declares for the table, in one pair of snapshots, compared again while they fail. */
   private List<CheckResult> declaredChecks(TableInfo table, RowTransform transform) throws InterruptedException {
     List<CheckResult> r = List.of();
     for (int attempt = 0; attempt <= settings.rechecks(); attempt++) {
@@ -241,7 +244,7 @@ public final class LiveVerifier implements AutoCloseable {
     A run(Connection source) throws SQLException;
   }
 
-  /** Work on both sides once the apply is held at the snapshot's edge. */
+  /** Work on both sides, in the source snapshot and the target snapshot taken at its edge. */
   @FunctionalInterface
   private interface HeldWork<A, R> {
     R run(Connection source, Connection target, A early) throws SQLException;
@@ -249,8 +252,8 @@ public final class LiveVerifier implements AutoCloseable {
 
   /**
    * Pauses the table's apply, takes a source snapshot, lets the apply go on to the snapshot's edge
-   * while {@code early} runs on the source, then runs {@code held} on both sides and releases the
-   * hold.
+   * while {@code early} runs on the source, takes a target snapshot there and releases the hold at
+   * once, then runs {@code held} on both sides, each in its snapshot, while the apply goes on.
    */
   private <A, R> R underHold(TableInfo table, RowTransform transform, String what, SourceWork<A> early,
       HeldWork<A, R> held) throws InterruptedException {
@@ -258,36 +261,42 @@ public final class LiveVerifier implements AutoCloseable {
       for (int inexact = 0; ; inexact++) {
         Connection s = sourceConnection();
         Connection t = targetConnection();
-        try (ApplyHolds.Hold hold = holds.hold(transform.targetTable())) {
-          long pausedAt = System.nanoTime();
-          try {
-            hold.awaitPaused(settings.holdTimeout());
-            hold.advanceTo(takeSnapshot(s));
-            Future<A> first = CompletableFuture.supplyAsync(() -> {
-              try {
-                return early.run(s);
-              } catch (SQLException e) {
-                throw PgErrors.classify(what + " on the source", e);
-              }
-            });
-            boolean exact = awaitHeld(hold, what);
-            A fromSource = join(first);
-            if (exact) {
-              R r = held.run(s, t, fromSource);
-              s.commit();
-              t.commit();
-              return r;
+        Future<A> first;
+        boolean exact;
+        ApplyHolds.Hold hold = holds.hold(transform.targetTable());
+        long pausedAt = System.nanoTime();
+        try {
+          hold.awaitPaused(settings.holdTimeout());
+          hold.advanceTo(takeSnapshot(s));
+          first = CompletableFuture.supplyAsync(() -> {
+            try {
+              return early.run(s);
+            } catch (SQLException e) {
+              throw PgErrors.classify(what + " on the source", e);
             }
-            s.rollback();
-            inexactHolds++;
-            if (inexact >= MAX_INEXACT_HOLDS) {
-              throw new BatonException(what + ": the table could not be held at the edge of " + MAX_INEXACT_HOLDS
-                  + " source snapshots in a row (transactions seen out of their commit order, or an apply too far behind"
-                  + " to reach the edge in time)", null, true);
-            }
-          } finally {
-            heldNanos += System.nanoTime() - pausedAt;
+          });
+          exact = awaitHeld(hold, what);
+          if (exact) {
+            takeTargetSnapshot(t);
           }
+        } finally {
+          hold.close();
+          heldNanos += System.nanoTime() - pausedAt;
+        }
+        A fromSource = join(first);
+        if (exact) {
+          R r = held.run(s, t, fromSource);
+          s.commit();
+          t.commit();
+          return r;
+        }
+        s.rollback();
+        t.rollback();
+        inexactHolds++;
+        if (inexact >= MAX_INEXACT_HOLDS) {
+          throw new BatonException(what + ": the table could not be held at the edge of " + MAX_INEXACT_HOLDS
+              + " source snapshots in a row (transactions seen out of their commit order, or an apply too far behind"
+              + " to reach the edge in time)", null, true);
         }
       }
     } catch (SQLException e) {
@@ -296,6 +305,18 @@ public final class LiveVerifier implements AutoCloseable {
     } catch (RuntimeException | InterruptedException e) {
       closeConnections();
       throw e;
+    }
+  }
+
+  /**
+   * Takes the target transaction's snapshot while the apply is held at the source snapshot's edge:
+   * a repeatable-read transaction's snapshot is taken by its first statement (PostgreSQL manual,
+   * 13.2.2 "Repeatable Read Isolation Level"), and everything it reads later sees the table as it
+   * was then, however far the apply has gone on since.
+   */
+  private static void takeTargetSnapshot(Connection t) throws SQLException {
+    try (Statement st = t.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+      rs.next();
     }
   }
 
@@ -345,10 +366,12 @@ public final class LiveVerifier implements AutoCloseable {
     return sourceConn;
   }
 
+  /** A target connection in a repeatable-read, read-only transaction: see {@link #takeTargetSnapshot}. */
   private Connection targetConnection() throws SQLException {
     if (targetConn == null) {
       targetConn = target.connect();
       targetConn.setAutoCommit(false);
+      targetConn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       targetConn.setReadOnly(true);
     }
     return targetConn;
@@ -366,6 +389,14 @@ public final class LiveVerifier implements AutoCloseable {
     }
     sourceConn = null;
     targetConn = null;
+  }
+
+  /**
+   * @return how long this verifier has held tables' apply in all, ms: from each hold's placing to
+   *     its release, inexact holds included
+   */
+  public long applyHeldMs() {
+    return heldNanos / 1_000_000;
   }
 
   @Override

@@ -10,8 +10,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param continuous when true (the default), passes over every table run back to back for as long
  *     as the migration streams; when false, only on demand
  * @param chunkMegabytes the source heap one compared chunk covers, in MiB; default 16, between 1 and
- *     1024. A chunk's table is held (not applied) while the target side of the chunk is read, so
- *     smaller chunks mean shorter holds and more round trips.
+ *     1024. Each chunk holds its table's apply for one trip of a drain marker through the pipeline
+ *     (not while it is read), so smaller chunks mean more holds and round trips, larger ones longer
+ *     snapshots kept open on both databases.
  * @param rechecks how often a chunk found different is compared again, under a newer snapshot,
  *     before the difference is reported; default 3, between 0 and 10
  * @param rowsPerSecond the most source rows compared per second, to spare both databases; default
@@ -28,8 +29,8 @@ public record VerifySettings(boolean continuous, int chunkMegabytes, int recheck
   static VerifySettings fromYaml(
       @SpecDoc(value = "baton run verifies live, pass after pass, while it streams.", defaultValue = "true")
       @JsonProperty("continuous") Boolean continuous,
-      @SpecDoc(value = "Source heap per compared chunk, in MiB; 1 to 1024. A table's apply is held while its target"
-          + " chunk is read.", defaultValue = "16") @JsonProperty("chunkMegabytes") Integer chunkMegabytes,
+      @SpecDoc(value = "Source heap per compared chunk, in MiB; 1 to 1024. Each chunk holds its table's apply for"
+          + " one trip of a drain marker through the pipeline.", defaultValue = "16") @JsonProperty("chunkMegabytes") Integer chunkMegabytes,
       @SpecDoc(value = "How often a chunk found different is compared again, under a newer snapshot, before it is"
           + " reported; 0 to 10.", defaultValue = "3") @JsonProperty("rechecks") Integer rechecks,
       @SpecDoc(value = "The most source rows compared per second; 0 for no limit.", defaultValue = "200000")
