@@ -49,8 +49,8 @@ import java.util.stream.Stream;
  * both sides row by row.
  *
  * <p>Lag is sampled once a second from outside ({@link LagProbe}) and drawn with the fault windows
- * ({@link LagChart}). Every file of the run (the spec, {@code baton run}'s log, the clients' logs)
- * stays in the work directory for a post-mortem.
+ * ({@link LagChart}). Every file of the run (the spec, {@code baton run}'s log, the clients' logs,
+ * the lag samples as {@code lag.csv}) stays in the work directory for a post-mortem.
  */
 final class SoakBench {
   /** How long Baton has to apply changes again after a fault before it counts as not survived, ms. */
@@ -185,6 +185,8 @@ final class SoakBench {
         + " faults survived, lag p99 %.3f s outside the shaded fault windows", minutes, rate, f.get("faults_survived"),
         faults.size(), ((Number) f.get("lag_p99_seconds")).doubleValue()), samples, faults);
     f.put("png", png.toString());
+    Path csv = Files.writeString(work.resolve("lag.csv"), SoakFigures.csv(samples, faults, soakStart), StandardCharsets.UTF_8);
+    f.put("lag_csv", csv.toString());
     f.put("baton_log", work.resolve("baton.log").toString());
     stopBaton();
     return f;

@@ -117,6 +117,28 @@ final class SoakFigures {
     return f;
   }
 
+  /**
+   * The samples as CSV, for a post-mortem: which spike fell where.
+   *
+   * @param samples the lag samples, oldest first
+   * @param faults the faults with their windows
+   * @param soakStartMs when the soak's clock started, ms since the epoch
+   * @return a header line, then one line per sample: {@code seconds} since the soak's start (three
+   *     decimals), {@code direction} ({@code forward} or {@code reverse}), {@code lag_seconds} (empty
+   *     when unreadable), {@code slot_lag_bytes} (-1 when unknown) and {@code fault} (the label of the
+   *     fault whose window covers it, empty outside every window)
+   */
+  static String csv(List<LagProbe.Sample> samples, List<Fault> faults, long soakStartMs) {
+    StringBuilder out = new StringBuilder("seconds,direction,lag_seconds,slot_lag_bytes,fault\n");
+    for (LagProbe.Sample s : samples) {
+      String fault = faults.stream().filter(f -> f.covers(s.atMs())).map(f -> f.kind().label).findFirst().orElse("");
+      out.append(String.format(java.util.Locale.ROOT, "%.3f,%s,%s,%d,%s%n", (s.atMs() - soakStartMs) / 1000.0,
+          s.reverse() ? "reverse" : "forward", s.hasLag() ? Double.toString(round(s.lagSeconds())) : "", s.slotLagBytes(),
+          fault));
+    }
+    return out.toString();
+  }
+
   /** @return the nearest-rank percentile of sorted values; -1 when there are none */
   static double percentile(double[] sorted, int p) {
     if (sorted.length == 0) {

@@ -33,6 +33,22 @@ class SoakFiguresTest {
   }
 
   @Test
+  void shouldWriteEachSampleAsACsvLineWithTheFaultWhoseWindowCoversIt() {
+    SoakFigures.Fault cutover = new SoakFigures.Fault(SoakSchedule.Kind.CUTOVER, 11_000, 12_000, true, true, "",
+        12_500, 17_500);
+    List<LagProbe.Sample> samples = List.of(
+        sample(10_000, false, 0.25),
+        sample(12_000, false, Double.NaN),
+        sample(13_500, true, 1.2345));
+
+    assertThat(SoakFigures.csv(samples, List.of(cutover), 9_500).lines()).containsExactly(
+        "seconds,direction,lag_seconds,slot_lag_bytes,fault",
+        "0.500,forward,0.25,100,",
+        "2.500,forward,,100,cutover",
+        "4.000,reverse,1.235,100,cutover");
+  }
+
+  @Test
   void shouldTakeLagPercentilesOutsideFaultWindowsOnly() {
     List<LagProbe.Sample> samples = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
