@@ -277,7 +277,10 @@ public final class LiveVerifier implements AutoCloseable {
           });
           exact = awaitHeld(hold, what);
           if (exact) {
-            takeTargetSnapshot(t);
+            // the first statement of a repeatable-read transaction takes its snapshot (PostgreSQL
+            // manual, 13.2.2): the target's, taken while the table is held at the source snapshot's
+            // edge, keeps seeing the table as it is now however far the apply goes on once released
+            takeSnapshot(t);
           }
         } finally {
           hold.close();
@@ -305,18 +308,6 @@ public final class LiveVerifier implements AutoCloseable {
     } catch (RuntimeException | InterruptedException e) {
       closeConnections();
       throw e;
-    }
-  }
-
-  /**
-   * Takes the target transaction's snapshot while the apply is held at the source snapshot's edge:
-   * a repeatable-read transaction's snapshot is taken by its first statement (PostgreSQL manual,
-   * 13.2.2 "Repeatable Read Isolation Level"), and everything it reads later sees the table as it
-   * was then, however far the apply has gone on since.
-   */
-  private static void takeTargetSnapshot(Connection t) throws SQLException {
-    try (Statement st = t.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
-      rs.next();
     }
   }
 
@@ -366,7 +357,7 @@ public final class LiveVerifier implements AutoCloseable {
     return sourceConn;
   }
 
-  /** A target connection in a repeatable-read, read-only transaction: see {@link #takeTargetSnapshot}. */
+  /** A target connection in a repeatable-read, read-only transaction: its first query, taken at a hold's edge, takes the snapshot. */
   private Connection targetConnection() throws SQLException {
     if (targetConn == null) {
       targetConn = target.connect();
