@@ -141,7 +141,7 @@ public final class ChangeCapture implements AutoCloseable {
     Properties p = new Properties();
     p.setProperty("name", "baton-" + s.migration());
     p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-    p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+    p.setProperty("offset.storage", AtomicFileOffsetStore.class.getName());
     p.setProperty("offset.storage.file.filename", s.offsetFile().toString());
     p.setProperty("offset.flush.interval.ms", "1000");
     p.setProperty("database.hostname", s.database().host());

@@ -16,14 +16,15 @@ import java.util.Map;
 
 /**
  * Reads the position Debezium last stored for a capture, from the file its
- * {@code FileOffsetBackingStore} keeps (Kafka Connect: a Java-serialized map of key bytes to value
+ * {@link AtomicFileOffsetStore} keeps (Kafka Connect's file format: a Java-serialized map of key bytes to value
  * bytes, each value the JSON of one source partition's offset, such as
  * {@code {"lsn_proc":24023960,"lsn_commit":24023960,"lsn":24023960,"txId":771,"ts_usec":...}}).
  *
  * <p>Debezium confirms a position to the slot only after the offset holding it was stored
  * (Debezium's PostgreSQL connector commits the LSN of an offset once Kafka Connect has flushed it,
  * with {@code lsn.flush.mode=connector}). So the stored position is never behind what the slot was
- * told, which is what {@link ReplicationSlots.SlotHealth#recreated()} relies on.
+ * told, which is what {@link ReplicationSlots.SlotHealth#recreated()} relies on. The store replaces
+ * the file atomically, so it can be read while the capture runs.
  */
 public final class StoredOffsets {
   private static final ObjectMapper JSON = new ObjectMapper();

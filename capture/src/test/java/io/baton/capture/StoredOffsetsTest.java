@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.BatonException;
 import io.baton.pg.Lsn;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.apache.kafka.connect.runtime.standalone.StandaloneConfig;
 import org.apache.kafka.connect.storage.FileOffsetBackingStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,25 +45,13 @@ class StoredOffsetsTest {
         .hasMessageContaining("garbage.dat").hasMessageContaining("--resync");
   }
 
-  /** Stores offsets through Kafka Connect's FileOffsetBackingStore, the store Debezium Embedded uses. */
+  /** Stores offsets through Kafka Connect's FileOffsetBackingStore, the store Debezium Embedded uses by default. */
   private static void write(Path file, Map<String, String> offsets) throws Exception {
-    JsonConverter keys = new JsonConverter();
-    keys.configure(Map.of("schemas.enable", "false"), true);
-    FileOffsetBackingStore store = new FileOffsetBackingStore(keys);
-    store.configure(new StandaloneConfig(Map.of(StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG, file.toString(),
-        "key.converter", JsonConverter.class.getName(), "value.converter", JsonConverter.class.getName(),
-        "bootstrap.servers", "127.0.0.1:9")));
-    store.start();
+    FileOffsetBackingStore store = OffsetStores.stock(file);
     try {
-      Map<ByteBuffer, ByteBuffer> values = new java.util.HashMap<>();
-      offsets.forEach((k, v) -> values.put(bytes(k), bytes(v)));
-      store.set(values, null).get(10, TimeUnit.SECONDS);
+      OffsetStores.set(store, offsets);
     } finally {
       store.stop();
     }
-  }
-
-  private static ByteBuffer bytes(String text) {
-    return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
   }
 }
