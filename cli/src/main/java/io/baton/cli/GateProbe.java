@@ -52,7 +52,7 @@ final class GateProbe {
   GateReport evaluate() {
     ContinuousVerifier v = migration.verifier();
     return gates.evaluate(new GateObservation(v != null, v == null ? 0 : v.lastCleanFullPassAtMs(),
-        v == null ? 0 : v.mismatchRatio(), quarantined(), ReverseReadiness.problems(migration.target()),
+        v == null ? 0 : v.mismatchRatio(), quarantined(), ReverseReadiness.problems(migration.target(), migration.targetTables()),
         migration.router().problem(migration.source()), slotProblem(), predictPauseMs()));
   }
 

@@ -1031,6 +1031,11 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     return MigrationTables.reverseName(spec.name());
   }
 
+  /** @return the target tables, in the spec's order */
+  List<TableName> targetTables() {
+    return forwardTables.values().stream().map(RowTransform::targetTable).toList();
+  }
+
   private Map<TableInfo, RowTransform> reverseTables() {
     if (reverseTables == null) {
       reverseTables = MigrationTables.reverse(target, forwardTables);

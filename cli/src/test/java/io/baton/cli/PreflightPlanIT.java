@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.embedded.EmbeddedEnvironment;
 import io.baton.embedded.EmbeddedEnvironmentExtension;
 import io.baton.embedded.EmbeddedEnvironmentOptions;
+import io.baton.cutover.ReverseReadiness;
 import io.baton.pg.Database;
+import io.baton.pg.TableName;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -218,6 +220,38 @@ class PreflightPlanIT {
     assertThat(risk(plan, "trigger-fires-on-apply/ready.item").get("mitigation").asText())
         .startsWith("ALTER TABLE \"ready\".\"item\" ENABLE TRIGGER \"item_stamp\";");
     assertThat(plan.get("check_problems")).as("the target fits the spec").isEmpty();
+    assertThat(item.get("owned_by_user").asBoolean()).isTrue();
+    assertThat(ids(plan)).doesNotContain("reverse-publication-owner");
+
+    // a user that may write the table but does not own it cannot put it in the reverse publication
+    exec(target, """
+        CREATE ROLE ready_owner NOLOGIN;
+        ALTER TABLE ready.item OWNER TO ready_owner;
+        CREATE ROLE ready_user LOGIN;
+        GRANT USAGE ON SCHEMA ready TO ready_user;
+        GRANT INSERT, UPDATE, DELETE, TRUNCATE ON ready.item TO ready_user;
+        """);
+    Database notOwner = Database.parse("postgresql://ready_user@" + target.host() + ":" + target.port() + "/"
+        + target.database(), null);
+    JsonNode byUser = JSON.readTree(CliRun.of("plan", "--spec", spec.toString(), "--source", source.toString(), "--target",
+        notOwner.toString(), "--output", "json", "--sample-seconds", "0").out());
+    JsonNode notOwned = table(byUser, "ready.item").get("target_table");
+    assertThat(notOwned.get("owner").asText()).isEqualTo("ready_owner");
+    assertThat(notOwned.get("owned_by_user").asBoolean()).isFalse();
+    String grant = risk(byUser, "reverse-publication-owner").get("mitigation").asText();
+    assertThat(grant).isEqualTo("on the target, as a superuser: GRANT \"ready_owner\" TO \"ready_user\";");
+    assertThat(ReverseReadiness.problems(notOwner, List.of(new TableName("ready", "item")))).as("the reverse gate")
+        .anyMatch(p -> p.startsWith("user ready_user does not own table \"ready\".\"item\"") && p.contains(
+            "(GRANT \"ready_owner\" TO \"ready_user\")"));
+    exec(target, grant.substring(grant.indexOf("GRANT")));
+    assertThat(ReverseReadiness.problems(notOwner, List.of(new TableName("ready", "item")))).as("the reverse gate")
+        .noneMatch(p -> p.contains("does not own"));
+    JsonNode granted = JSON.readTree(CliRun.of("plan", "--spec", spec.toString(), "--source", source.toString(), "--target",
+        notOwner.toString(), "--output", "json", "--sample-seconds", "0").out());
+    assertThat(table(granted, "ready.item").get("target_table").get("owned_by_user").asBoolean()).isTrue();
+    assertThat(ids(granted)).doesNotContain("reverse-publication-owner");
+    exec(target, "ALTER TABLE ready.item OWNER TO " + target.user() + "; DROP OWNED BY ready_user; DROP ROLE ready_user;"
+        + " DROP ROLE ready_owner");
 
     exec(target, "ALTER TABLE ready.item DROP COLUMN name");
     CliRun misfit = CliRun.of("plan", "--spec", spec.toString(), "--source", source.toString(), "--target",
@@ -280,6 +314,10 @@ class PreflightPlanIT {
     return StreamSupport.stream(plan.get("tables").spliterator(), false)
         .filter(t -> t.get("source").asText().equals(source)).findFirst()
         .orElseThrow(() -> new AssertionError("no table " + source + " in the plan"));
+  }
+
+  private static List<String> ids(JsonNode plan) {
+    return StreamSupport.stream(plan.get("risks").spliterator(), false).map(r -> r.get("id").asText()).toList();
   }
 
   private static JsonNode risk(JsonNode plan, String id) {

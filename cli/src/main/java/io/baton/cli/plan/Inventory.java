@@ -282,15 +282,16 @@ public final class Inventory {
 
   private static TargetTable targetTable(Connection target, TableName table) throws SQLException {
     try (PreparedStatement ps = target.prepareStatement("SELECT has_table_privilege(r, 'INSERT'),"
-        + " has_table_privilege(r, 'UPDATE'), has_table_privilege(r, 'DELETE'), has_table_privilege(r, 'TRUNCATE')"
-        + " FROM (SELECT to_regclass(?) AS r) x WHERE r IS NOT NULL")) {
+        + " has_table_privilege(r, 'UPDATE'), has_table_privilege(r, 'DELETE'), has_table_privilege(r, 'TRUNCATE'),"
+        + " pg_get_userbyid(c.relowner), pg_has_role(c.relowner, 'USAGE')"
+        + " FROM (SELECT to_regclass(?) AS r) x JOIN pg_class c ON c.oid = x.r")) {
       ps.setString(1, table.quoted());
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return null;
         }
         return new TargetTable(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4),
-            triggers(target, table.quoted()));
+            rs.getString(5), rs.getBoolean(6), triggers(target, table.quoted()));
       }
     }
   }

@@ -143,6 +143,7 @@ final class PlanFacts {
     }
     return t.target() + " exists; " + (denied.isEmpty() ? "INSERT, UPDATE, DELETE, TRUNCATE allowed"
         : "not allowed: " + String.join(", ", denied))
+        + (tt.ownedByUser() ? "" : "; owned by " + tt.owner() + ", not by the user")
         + (tt.triggers().isEmpty() ? "" : "; triggers: " + tt.triggers().stream()
             .map(g -> g.name() + " (" + g.enabledName() + ")").collect(Collectors.joining(", ")));
   }

@@ -45,7 +45,7 @@ import java.util.Locale;
  *     "foreign_keys": [{"name", "table", "columns", "references", "referenced_columns", "in_scope"}],
  *     "referenced_by": [ same shape: keys of tables out of scope that reference this one ],
  *     "triggers": [{"name", "enabled": "O|D|R|A", "state": "enabled|disabled|enabled replica|enabled always", "definition"}],
- *     "target_table": null | {"insert", "update", "delete", "truncate", "triggers": [...]}
+ *     "target_table": null | {"insert", "update", "delete", "truncate", "owner", "owned_by_user", "triggers": [...]}
  *   }],
  *   "missing_tables": [], "load_order": ["public.parent", "public.child"], "cycles": [["public.a", "public.b"]],
  *   "extensions": [{"name", "source_version", "target_version": null, "target_available": null}],
@@ -154,7 +154,8 @@ public final class PlanJson {
       n.putNull("target_table");
     } else {
       ObjectNode o = n.putObject("target_table").put("insert", tt.insert()).put("update", tt.update())
-          .put("delete", tt.delete()).put("truncate", tt.truncate());
+          .put("delete", tt.delete()).put("truncate", tt.truncate()).put("owner", tt.owner())
+          .put("owned_by_user", tt.ownedByUser());
       triggers(o.putArray("triggers"), tt.triggers());
     }
   }

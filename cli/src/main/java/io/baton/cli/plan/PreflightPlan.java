@@ -288,9 +288,13 @@ public record PreflightPlan(String migration, long takenAtMs, String schemaMode,
    * @param update UPDATE allowed
    * @param delete DELETE allowed
    * @param truncate TRUNCATE allowed (a TRUNCATE on the source is applied as one)
+   * @param owner the role that owns it
+   * @param ownedByUser true when the migration user is the owner or a member of it (needed to put
+   *     the table in the reverse publication at cutover: PostgreSQL manual, CREATE PUBLICATION)
    * @param triggers its triggers (not internal ones)
    */
-  public record TargetTable(boolean insert, boolean update, boolean delete, boolean truncate, List<Trigger> triggers) {
+  public record TargetTable(boolean insert, boolean update, boolean delete, boolean truncate, String owner,
+      boolean ownedByUser, List<Trigger> triggers) {
     public TargetTable {
       triggers = List.copyOf(triggers);
     }

@@ -17,8 +17,10 @@ import io.baton.cli.plan.PreflightPlan.TypeIssueKind;
 import io.baton.pg.Sql;
 import io.baton.spec.MigrationSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -704,6 +706,19 @@ public final class Risks {
           "on the target: GRANT CREATE ON DATABASE " + Sql.ident(t.database()) + " TO " + Sql.ident(t.user()) + ";",
           REF_PUBLICATION));
     }
+    List<TableReport> notOwned = plan.tables().stream()
+        .filter(x -> !t.superuser() && x.targetTable() != null && !x.targetTable().ownedByUser()).toList();
+    if (!notOwned.isEmpty()) {
+      out.add(new Risk("reverse-publication-owner", Severity.HIGH, Likelihood.CERTAIN, "role " + t.user(),
+          "user " + t.user() + " does not own the existing target table" + (notOwned.size() == 1 ? " " : "s ")
+              + notOwned.stream().map(x -> x.target() + " (owned by " + x.targetTable().owner() + ")")
+                  .collect(Collectors.joining(", "))
+              + ", and only a table's owner may add it to a publication: the cutover creates the reverse publication"
+              + " inside its write pause, where this would fail and the cutover be undone",
+          "on the target, as a superuser: " + notOwned.stream().map(x -> x.targetTable().owner()).distinct()
+              .map(o -> "GRANT " + Sql.ident(o) + " TO " + Sql.ident(t.user()) + ";").collect(Collectors.joining(" ")),
+          REF_PUBLICATION));
+    }
     ServerReport s = plan.source();
     for (SchemaAccess a : s.schemas()) {
       if ((a.exists() && !a.create()) || (!a.exists() && !s.canCreateInDatabase())) {
@@ -774,25 +789,38 @@ public final class Risks {
       if (!plan.tables().isEmpty()) {
         sql.add("GRANT SELECT ON TABLE " + quoted(plan.tables()) + " TO " + role + ";");
       }
-      // adding a table to a publication takes its owner's rights; membership in the bootstrap
-      // superuser would hand over everything it owns, so such tables get the new role as owner
-      List<TableReport> bootstrapOwned = plan.tables().stream()
-          .filter(t -> s.bootstrapUser() && t.owner().equals(s.user())).toList();
-      plan.tables().stream().filter(t -> !bootstrapOwned.contains(t)).map(TableReport::owner)
-          .filter(o -> !o.equals(s.user())).distinct()
-          .forEach(o -> sql.add("GRANT " + Sql.ident(o) + " TO " + role + ";"));
-      bootstrapOwned.forEach(t -> sql.add("ALTER TABLE " + t.source().quoted() + " OWNER TO " + role + ";"));
+      ownership(s, role, plan.tables().stream().collect(Collectors.toMap(t -> t.source().quoted(), TableReport::owner,
+          (a, b) -> a, LinkedHashMap::new)), sql);
     } else {
       // CREATE TABLE needs CREATE on its schema, which PUBLIC no longer has on public (PostgreSQL 15)
       plan.tables().stream().map(t -> t.target().schema()).distinct()
           .forEach(schema -> sql.add("GRANT CREATE ON SCHEMA " + Sql.ident(schema) + " TO " + role + ";"));
-      List<String> existing = plan.tables().stream().filter(t -> t.targetTable() != null)
-          .map(t -> t.target().quoted()).toList();
+      Map<String, String> existing = plan.tables().stream().filter(t -> t.targetTable() != null)
+          .collect(Collectors.toMap(t -> t.target().quoted(), t -> t.targetTable().owner(), (a, b) -> a,
+              LinkedHashMap::new));
       if (!existing.isEmpty()) {
-        sql.add("GRANT INSERT, UPDATE, DELETE, TRUNCATE ON TABLE " + String.join(", ", existing) + " TO " + role + ";");
+        sql.add("GRANT INSERT, UPDATE, DELETE, TRUNCATE ON TABLE " + String.join(", ", existing.keySet()) + " TO " + role + ";");
+        // the reverse publication, created at cutover, takes the rights of the target tables' owner
+        ownership(s, role, existing, sql);
       }
     }
     return sql;
+  }
+
+  /**
+   * Adds what lets {@code role} act as the owner of each table, as putting a table in a publication
+   * needs (PostgreSQL manual, CREATE PUBLICATION): membership in each owner; membership in the
+   * bootstrap superuser would hand over everything it owns, so its tables get the role as owner.
+   *
+   * @param tables quoted table name to its owner, in the order the statements should follow
+   */
+  private static void ownership(ServerReport s, String role, Map<String, String> tables, List<String> sql) {
+    List<String> bootstrapOwned = tables.entrySet().stream()
+        .filter(e -> s.bootstrapUser() && e.getValue().equals(s.user())).map(Map.Entry::getKey).toList();
+    tables.entrySet().stream().filter(e -> !bootstrapOwned.contains(e.getKey())).map(Map.Entry::getValue)
+        .filter(o -> !o.equals(s.user())).distinct()
+        .forEach(o -> sql.add("GRANT " + Sql.ident(o) + " TO " + role + ";"));
+    bootstrapOwned.forEach(t -> sql.add("ALTER TABLE " + t + " OWNER TO " + role + ";"));
   }
 
   private static void targetDisk(PreflightPlan plan, List<Risk> out) {

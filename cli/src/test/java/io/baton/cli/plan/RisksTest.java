@@ -123,7 +123,7 @@ class RisksTest {
   @Test
   void shouldBlockWhenTheTargetCannotBeWritten() {
     PlanFixtures.Plan p = new PlanFixtures.Plan();
-    p.table("public.orders").targetTable = new TargetTable(true, false, true, true, List.of());
+    p.table("public.orders").targetTable = new TargetTable(true, false, true, true, "app", true, List.of());
     p.target.schemas = List.of(new PreflightPlan.SchemaAccess("public", true, false, "tables"),
         new PreflightPlan.SchemaAccess("baton", false, false, "state"));
     p.target.createInDatabase = false;
@@ -132,7 +132,7 @@ class RisksTest {
         .isEqualTo("on the target: GRANT UPDATE ON TABLE \"public\".\"orders\" TO \"app\";");
     assertThat(risk(plan, "target-create").mitigation())
         .isEqualTo("on the target: GRANT CREATE ON SCHEMA \"public\" TO \"app\"; GRANT CREATE ON DATABASE \"shop\" TO \"app\";");
-    p.table("public.items").targetTable = new TargetTable(true, true, true, false, List.of());
+    p.table("public.items").targetTable = new TargetTable(true, true, true, false, "app", true, List.of());
     assertThat(risk(p.judged(), "target-write/public.items").severity()).as("TRUNCATE only").isEqualTo(Severity.MEDIUM);
   }
 
@@ -178,7 +178,7 @@ class RisksTest {
     PlanFixtures.Table t = p.table("public.orders");
     t.triggers.add(new Trigger("audit", 'O', "CREATE TRIGGER audit AFTER INSERT ON public.orders FOR EACH ROW EXECUTE FUNCTION f()"));
     t.triggers.add(new Trigger("off", 'D', "CREATE TRIGGER off ..."));
-    t.targetTable = new TargetTable(true, true, true, true, List.of(new Trigger("stamp", 'O', "..."),
+    t.targetTable = new TargetTable(true, true, true, true, "app", true, List.of(new Trigger("stamp", 'O', "..."),
         new Trigger("mirror", 'A', "...")));
     PreflightPlan plan = p.judged();
     Risk missing = risk(plan, "trigger-not-on-target/public.orders");
@@ -291,6 +291,31 @@ class RisksTest {
   }
 
   @Test
+  void shouldFlagExistingTargetTablesTheUserDoesNotOwnForTheReversePublication() {
+    PlanFixtures.Plan p = new PlanFixtures.Plan();
+    PlanFixtures.Table orders = p.table("public.orders");
+    orders.targetTable = new TargetTable(true, true, true, true, "app_owner", false, List.of());
+    p.table("public.items").targetTable = new TargetTable(true, true, true, true, "app", true, List.of());
+    Risk r = risk(p.judged(), "reverse-publication-owner");
+    assertThat(r.severity()).isEqualTo(Severity.HIGH);
+    assertThat(r.what()).contains("existing target table public.orders (owned by app_owner)").doesNotContain("items");
+    assertThat(r.mitigation()).isEqualTo("on the target, as a superuser: GRANT \"app_owner\" TO \"app\";");
+
+    p.target.superuser = true;
+    assertThat(ids(p.judged())).as("a superuser may publish any table").doesNotContain("reverse-publication-owner");
+    assertThat(risk(p.judged(), "excess-privilege/target").mitigation()).as("the grants that replace SUPERUSER")
+        .contains("GRANT INSERT, UPDATE, DELETE, TRUNCATE ON TABLE \"public\".\"orders\", \"public\".\"items\" TO \"app\";")
+        .contains("GRANT \"app_owner\" TO \"app\";");
+
+    p.target.bootstrap = true;
+    p.target.user = "postgres";
+    orders.targetTable = new TargetTable(true, true, true, true, "postgres", true, List.of());
+    assertThat(risk(p.judged(), "excess-privilege/target").mitigation()).as("the bootstrap superuser's tables change owner")
+        .contains("ALTER TABLE \"public\".\"orders\" OWNER TO \"baton_shop\";").contains("GRANT \"app\" TO \"baton_shop\";")
+        .doesNotContain("GRANT \"postgres\"");
+  }
+
+  @Test
   void shouldShowExcessPrivilegesWithTheStatementsThatDropThem() {
     PlanFixtures.Plan p = new PlanFixtures.Plan();
     p.table("public.orders");
@@ -363,7 +388,7 @@ class RisksTest {
   void shouldBlockANewMigrationThatWouldCreateATableThatExists() {
     PlanFixtures.Plan p = new PlanFixtures.Plan();
     p.table("public.orders");
-    p.table("public.items").targetTable = new TargetTable(true, true, true, true, List.of());
+    p.table("public.items").targetTable = new TargetTable(true, true, true, true, "app", true, List.of());
     Risk r = risk(p.judged(), "target-table-exists");
     assertThat(r.severity()).isEqualTo(Severity.BLOCKING);
     assertThat(r.subject()).isEqualTo("public.items");
