@@ -3,15 +3,8 @@ package io.baton.capture;
 import io.debezium.embedded.KafkaConnectUtil;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -24,15 +17,16 @@ import org.apache.kafka.connect.storage.OffsetUtils;
 
 /**
  * Debezium's offset store for a capture: Kafka Connect's {@link FileOffsetBackingStore}, whose file
- * is replaced atomically and durably at every flush instead of being rewritten in place.
+ * is replaced atomically and durably at every flush ({@link DurableFiles}) instead of being
+ * rewritten in place.
  *
  * <p>Kafka Connect's store truncates its file and writes the new offsets into it (Kafka 4.3,
  * {@code FileOffsetBackingStore.save}). A process killed between the two, or a machine that loses
  * power before the page cache is written, leaves an empty or partial file, and anyone reading the
  * file during a flush (such as {@link StoredOffsets}) can see half of it. Here each flush writes a
- * sibling file {@code <file>.tmp}, forces it to disk, renames it over the file (an atomic rename,
- * POSIX {@code rename(2)}) and forces the directory, so the file always holds one complete flush:
- * the last one, or the one before it if the process died during the flush. Because Debezium
+ * sibling file {@code <file>.tmp}, forces it to disk and renames it over the file, so the file
+ * always holds one complete flush: the last one, or the one before it if the process died during
+ * the flush. Because Debezium
  * confirms a position to the slot only after the flush that stored it returned
  * ({@code lsn.flush.mode=connector}), the file never falls behind what the slot was told.
  *
@@ -78,8 +72,9 @@ public final class AtomicFileOffsetStore extends FileOffsetBackingStore {
   }
 
   /**
-   * Writes every offset to {@code <file>.tmp}, forces it to disk and renames it over the file.
-   * Runs on the store's single executor thread, after {@code set} changed {@link #data}.
+   * Writes every offset to {@code <file>.tmp}, forces it to disk and renames it over the file
+   * ({@link DurableFiles#replace}). Runs on the store's single executor thread, after {@code set}
+   * changed {@link #data}.
    *
    * @throws ConnectException when the file cannot be written; Debezium then reports the flush as
    *     failed and does not confirm its position to the slot
@@ -90,37 +85,16 @@ public final class AtomicFileOffsetStore extends FileOffsetBackingStore {
     for (Map.Entry<ByteBuffer, ByteBuffer> e : data.entrySet()) {
       raw.put(e.getKey() == null ? null : e.getKey().array(), e.getValue() == null ? null : e.getValue().array());
     }
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        OutputStream out = Channels.newOutputStream(channel);
+      DurableFiles.replace(file, out -> {
         ObjectOutputStream objects = new ObjectOutputStream(out);
         objects.writeObject(raw);
         objects.flush();
-        channel.force(true);
-      }
-      moveAtomically(tmp, file);
-      forceDirectory(file.toAbsolutePath().getParent());
+      });
     } catch (IOException e) {
       throw new ConnectException("cannot store Debezium's offsets in " + file + ": " + e, e);
     }
     partitions = partitionsOf(data);
-  }
-
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the file system of " + to + " cannot rename files atomically", e);
-    }
-  }
-
-  /** Makes the rename durable: on Linux a directory is forced by fsync on a read-only handle (fsync(2)). */
-  private static void forceDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
   }
 
   private Map<String, Set<Map<String, Object>>> partitionsOf(Map<ByteBuffer, ByteBuffer> offsets) {

@@ -80,14 +80,14 @@ public final class ChangeCapture implements AutoCloseable {
   private final AtomicReference<Lsn> lastLsn = new AtomicReference<>(Lsn.ZERO);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Map<TableName, String> topics = new java.util.concurrent.ConcurrentHashMap<>();
-  /** The position Debezium had stored when this capture started; null when it had none. */
+  /** The position known when this capture started ({@link StoredOffsets#knownPosition}); null when none. */
   private final Lsn storedAtStart;
   /** Whether the slot Debezium attached to was found to be the one it streamed from before. */
   private volatile boolean slotChecked;
 
   private ChangeCapture(Settings settings) {
     this.settings = settings;
-    this.storedAtStart = StoredOffsets.position(settings.offsetFile());
+    this.storedAtStart = StoredOffsets.knownPosition(settings.offsetFile());
     Properties pp = producerProperties(settings);
     this.producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
     this.engine = DebeziumEngine.create(Connect.class)

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,7 +33,76 @@ public final class StoredOffsets {
   private static final ObjectInputFilter ONLY_BYTE_MAP =
       ObjectInputFilter.Config.createFilter("java.util.HashMap;java.util.Map$Entry;[B;maxdepth=3;!*");
 
+  /** The suffix of the file, next to the offsets, that holds where Baton created the capture's slot. */
+  static final String SLOT_ORIGIN_SUFFIX = ".slot-origin";
+
   private StoredOffsets() {}
+
+  /**
+   * The last position the capture is known to have reached on its slot: the position Debezium
+   * stored, or, before Debezium stored any, the consistent point of the slot Baton created for it
+   * ({@link #recordSlotOrigin}). A new slot's {@code restart_lsn} is at or before its consistent
+   * point, and Debezium moves it only past what it stored; so a slot whose {@code restart_lsn} is
+   * past this position was created by someone else (see {@link ReplicationSlots.SlotHealth#recreated()}),
+   * also in the window between the slot's creation and Debezium's first stored offset.
+   *
+   * @param offsetFile the capture's offset file; neither it nor the origin need exist
+   * @return the position, or null when Debezium stored none and no slot origin was recorded
+   * @throws BatonException when a file exists but cannot be read
+   */
+  public static Lsn knownPosition(Path offsetFile) {
+    Lsn stored = position(offsetFile);
+    if (stored != null) {
+      return stored;
+    }
+    Path origin = slotOriginFile(offsetFile);
+    try {
+      return Lsn.parse(Files.readString(origin, StandardCharsets.US_ASCII).strip());
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException | RuntimeException e) {
+      throw new BatonException("cannot read where Baton created the capture's slot, in " + origin + ": " + e
+          + "; if the file is damaged, run baton run --resync, which replaces the slot and the offsets", e);
+    }
+  }
+
+  /**
+   * Records the consistent point of the slot just created for the capture, durably
+   * ({@link DurableFiles#replace}); call it after {@link #forget} and before the capture starts.
+   *
+   * @param offsetFile the capture's offset file (the origin is kept next to it)
+   * @param consistentPoint the LSN the slot's creation returned
+   * @throws BatonException when the file cannot be written
+   */
+  public static void recordSlotOrigin(Path offsetFile, Lsn consistentPoint) {
+    Path origin = slotOriginFile(offsetFile);
+    try {
+      DurableFiles.replace(origin, out -> out.write((consistentPoint + "\n").getBytes(StandardCharsets.US_ASCII)));
+    } catch (IOException e) {
+      throw new BatonException("cannot record where the capture's slot was created, in " + origin + ": " + e, e);
+    }
+  }
+
+  /**
+   * Forgets the capture's position, stored offsets and slot origin alike: done before its slot is
+   * replaced by a new one, which starts past that position.
+   *
+   * @param offsetFile the capture's offset file
+   * @throws BatonException when a file cannot be deleted
+   */
+  public static void forget(Path offsetFile) {
+    for (Path f : java.util.List.of(offsetFile, slotOriginFile(offsetFile))) {
+      try {
+        Files.deleteIfExists(f);
+      } catch (IOException e) {
+        throw new BatonException("cannot delete the capture's old position in " + f + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static Path slotOriginFile(Path offsetFile) {
+    return offsetFile.resolveSibling(offsetFile.getFileName() + SLOT_ORIGIN_SUFFIX);
+  }
 
   /**
    * @param offsetFile the capture's offset file; it need not exist

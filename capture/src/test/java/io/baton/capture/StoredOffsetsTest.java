@@ -45,6 +45,33 @@ class StoredOffsetsTest {
         .hasMessageContaining("garbage.dat").hasMessageContaining("--resync");
   }
 
+  @Test
+  void shouldKnowTheSlotsOriginUntilDebeziumStoresAPositionAndForgetBoth() throws Exception {
+    Path file = dir.resolve("state").resolve("offsets.dat");
+    assertThat(StoredOffsets.knownPosition(file)).isNull();
+    StoredOffsets.recordSlotOrigin(file, Lsn.parse("0/16B3748"));
+    assertThat(file.getParent()).as("the work directory, created with the first file").isDirectory();
+    assertThat(StoredOffsets.position(file)).as("Debezium stored nothing yet").isNull();
+    assertThat(StoredOffsets.knownPosition(file)).isEqualTo(Lsn.parse("0/16B3748"));
+
+    write(file, Map.of("[\"baton-m\",{\"server\":\"baton_m\"}]", "{\"lsn\":24023960,\"txId\":7}"));
+    assertThat(StoredOffsets.knownPosition(file)).as("the stored position wins").isEqualTo(new Lsn(24023960));
+
+    StoredOffsets.forget(file);
+    assertThat(StoredOffsets.knownPosition(file)).isNull();
+    try (var left = Files.list(file.getParent())) {
+      assertThat(left).as("files left").isEmpty();
+    }
+  }
+
+  @Test
+  void shouldNameADamagedSlotOrigin() throws Exception {
+    Path file = dir.resolve("offsets.dat");
+    Files.writeString(dir.resolve("offsets.dat" + StoredOffsets.SLOT_ORIGIN_SUFFIX), "half");
+    assertThatThrownBy(() -> StoredOffsets.knownPosition(file)).isInstanceOf(BatonException.class)
+        .hasMessageContaining("offsets.dat.slot-origin").hasMessageContaining("--resync");
+  }
+
   /** Stores offsets through Kafka Connect's FileOffsetBackingStore, the store Debezium Embedded uses by default. */
   private static void write(Path file, Map<String, String> offsets) throws Exception {
     FileOffsetBackingStore store = OffsetStores.stock(file);

@@ -40,7 +40,6 @@ import io.baton.spec.SchemaMode;
 import io.baton.state.SnapshotJournal;
 import io.baton.state.StateSchema;
 import io.baton.transform.TransformStage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,6 +48,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -276,6 +276,7 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     try (ReplicationSlots.ExportedSnapshot snap =
         ReplicationSlots.createSlotExportingSnapshot(source.jdbcUrl(), source.properties(), spec.slotName())) {
       LOG.info("slot {} created at {}, snapshot {}", snap.slot(), snap.consistentPoint(), snap.snapshotName());
+      recordSlotOrigin(spec.name(), snap.consistentPoint());
       BulkSnapshot.planAndRecord(source, snap.snapshotName(), target, spec.name(), forwardTables, spec.snapshot());
       copyPending(snap.snapshotName());
     }
@@ -605,12 +606,15 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     String rev = reverseName();
     deleteOffsets(rev);
     journal.transition(MigrationState.CUTTING_OVER, actor, null);
+    AtomicReference<Lsn> created = new AtomicReference<>();
     Switchover.Result r;
     try {
       r = new Switchover(router, System::currentTimeMillis, watchdogPidFile()).run(forward, source, target,
           SequenceSync.of(forwardTables, true),
-          FinalVerification.insidePause(freeze, ms -> createSlot(target, rev, reverseTables().keySet(), ms)),
+          FinalVerification.insidePause(freeze, ms -> created.set(createSlot(target, rev, reverseTables().keySet(), ms))),
           spec.cutover().maxWritePauseMs(), journaled("cutover", target));
+      // recorded after the pause, which an fsync should not lengthen, and before capture starts
+      recordSlotOrigin(rev, created.get());
     } catch (BatonException e) {
       closeQuietly(freeze);
       dropSlot(target, rev);
@@ -657,12 +661,14 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     FrozenPoint freeze = finalVerification.prepare();
     deleteOffsets(spec.name());
     journal.transition(MigrationState.ROLLING_BACK, actor, null);
+    AtomicReference<Lsn> created = new AtomicReference<>();
     Switchover.Result r;
     try {
       r = new Switchover(router, System::currentTimeMillis, watchdogPidFile()).run(reverse, target, source,
           SequenceSync.of(forwardTables, false),
-          FinalVerification.insidePause(freeze, ms -> createSlot(source, spec.name(), forwardTables.keySet(), ms)),
+          FinalVerification.insidePause(freeze, ms -> created.set(createSlot(source, spec.name(), forwardTables.keySet(), ms))),
           spec.cutover().maxWritePauseMs(), journaled("rollback", source));
+      recordSlotOrigin(spec.name(), created.get());
     } catch (BatonException e) {
       closeQuietly(freeze);
       dropSlot(source, spec.name());
@@ -1043,12 +1049,13 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     return reverseTables;
   }
 
-  private static void createSlot(Database db, String pipeline, java.util.Collection<TableInfo> tables, long timeoutMs) {
+  /** @return the new slot's consistent point */
+  private static Lsn createSlot(Database db, String pipeline, java.util.Collection<TableInfo> tables, long timeoutMs) {
     String slot = MigrationSpec.slotName(pipeline);
     try (Connection c = db.connect()) {
       io.baton.cutover.StatementTimeout.set(c, timeoutMs);
       ReplicationSlots.createPublication(c, slot, tables.stream().map(TableInfo::name).toList());
-      ReplicationSlots.createSlot(c, slot);
+      return ReplicationSlots.createSlot(c, slot);
     } catch (SQLException e) {
       throw PgErrors.classify("creating slot " + slot + " on " + db, e);
     }
@@ -1064,22 +1071,23 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
     }
   }
 
-  /** @return the position the pipeline's capture stored, or null when it stored none */
+  /** @return the last position the pipeline's capture is known to have reached ({@link StoredOffsets#knownPosition}) */
   private Lsn storedPosition(String pipeline) {
-    return StoredOffsets.position(ReplicationPipeline.offsetFile(workDir, pipeline));
+    return StoredOffsets.knownPosition(ReplicationPipeline.offsetFile(workDir, pipeline));
   }
 
   /**
-   * Forgets a pipeline's stored capture position: done before its slot is replaced by a new one,
-   * which starts past that position (a stored position older than the slot means a gap, see
+   * Forgets a pipeline's capture position: done before its slot is replaced by a new one, which
+   * starts past that position (a known position older than the slot means a gap, see
    * {@link ReplicationSlots.SlotHealth#recreated()}).
    */
   private void deleteOffsets(String name) {
-    try {
-      Files.deleteIfExists(ReplicationPipeline.offsetFile(workDir, name));
-    } catch (java.io.IOException e) {
-      throw new BatonException("cannot delete old Debezium offsets of " + name + ": " + e.getMessage(), e);
-    }
+    StoredOffsets.forget(ReplicationPipeline.offsetFile(workDir, name));
+  }
+
+  /** Records where the pipeline's new slot starts, for the capture's first start ({@link StoredOffsets#recordSlotOrigin}). */
+  private void recordSlotOrigin(String pipeline, Lsn consistentPoint) {
+    StoredOffsets.recordSlotOrigin(ReplicationPipeline.offsetFile(workDir, pipeline), consistentPoint);
   }
 
   /** @return the number of Baton slots left on either database (0 after {@link #close()}) */

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The forward replication slot is lost behind Baton's back, with a client writing to the source:
  * first invalidated by the source ({@code max_slot_wal_keep_size} exceeded while Baton was down),
  * then dropped while {@code baton run} streams; a capture then starts without it (Debezium creates a
- * slot it does not find), and a slot is created again under the same name. Each time Baton must
+ * slot it does not find), and a slot is created again under the same name; last, a capture starts
+ * without its slot before Debezium ever stored an offset on it. Each time Baton must
  * refuse to go on with a gap: it stops applying and exits with a message naming the slot and
  * {@code --resync}, the capture passes nothing on, and {@code baton run} refuses the new slot.
  * {@code baton run --resync} then copies the source again under a new slot, streams on, and the
@@ -113,6 +114,19 @@ class SlotLossIT {
               c -> assertThat(c.equal()).as("%s (seed %d, log %s)", c, seed, log(runs)).isTrue()));
       assertThat(query(target, "SELECT count(*) FROM baton.journal WHERE migration = 'slotloss' AND detail LIKE 'resync%'"))
           .as("each resync is in the journal").containsExactly("2");
+
+      // before Debezium stores its first offset on a new slot, only the slot's recorded origin can
+      // tell the slot Baton created from one made in its place: Baton stops as if the offsets were
+      // not there yet, the slot goes, and a capture starts and has Debezium create one
+      baton.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      Lsn origin = Lsn.parse(query(source, "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '"
+          + SLOT + "'").get(0));
+      StoredOffsets.forget(offsets);
+      StoredOffsets.recordSlotOrigin(offsets, origin);
+      dropSlotBehindBatonsBack(source);
+      exec(source, "INSERT INTO filler VALUES ('written while the slot was gone')");
+      assertCaptureRefusesASlotItHadToCreate(env, spec, offsets);
+      assertThat(StoredOffsets.position(offsets)).as("nothing from the new slot was stored").isNull();
     } finally {
       writer.stop();
       if (baton != null) {
@@ -185,6 +199,8 @@ class SlotLossIT {
         offsets, env.kafka().bootstrapServers()))) {
       Awaitility.await("the capture refuses the slot it created").atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200)).until(() -> {
+            // a change to a captured table, so that Debezium hands over a first batch
+            exec(source, "UPDATE accounts SET id = id WHERE id = 1");
             try {
               capture.checkHealthy();
               return false;
