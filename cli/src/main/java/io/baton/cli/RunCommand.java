@@ -108,12 +108,16 @@ final class RunCommand {
       LOG.error("migration {} stopped: {}", spec.name(), e.getMessage());
       return BatonCli.CHECK_FAILED;
     } finally {
-      controller.close();
-      migration.stopPipelines();
-      if (endpoint != null) {
-        endpoint.close();
+      try {
+        controller.close();
+        migration.stopPipelines();
+        if (endpoint != null) {
+          endpoint.close();
+        }
+      } finally {
+        // also when the clean-up failed: else the hook would hold the JVM's exit for its 60 s
+        stop.close();
       }
-      stop.close();
     }
   }
 

@@ -204,10 +204,13 @@ final class TransformWorker implements AutoCloseable {
       LOG.error("transform worker for {} stopped: {}", spec.name(), e.getMessage());
       return BatonCli.CHECK_FAILED;
     } finally {
-      if (worker != null) {
-        worker.close();
+      try {
+        if (worker != null) {
+          worker.close();
+        }
+      } finally {
+        stop.close();
       }
-      stop.close();
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
