@@ -47,7 +47,6 @@ class AutoRollbackIT {
         Thread.currentThread().interrupt();
       }
     }, "baton-run");
-    run.setDaemon(true);
     run.start();
     try (PgbenchWorkload clients = new PgbenchWorkload(env.pgbouncer().host(), env.pgbouncer().port(),
         env.pgbouncer().alias(), source.user(), 2, 100, null, work.resolve("workload"), 10)) {
@@ -68,7 +67,13 @@ class AutoRollbackIT {
       PgbenchWorkload.Result seen = clients.stop();
       assertThat(seen.failedTransactions()).isZero();
       assertThat(seen.failedRuns()).isZero();
+    } finally {
+      // stopped while Kafka still runs: left running, it would stop only at the JVM's exit, with
+      // the environment gone, and hold that exit while its stages wait for the broker
+      run.interrupt();
+      run.join(Duration.ofSeconds(90).toMillis());
     }
+    assertThat(run.isAlive()).as("baton run stopped").isFalse();
   }
 
   private static com.fasterxml.jackson.databind.JsonNode status(String api) {
