@@ -71,10 +71,11 @@ public final class StoredOffsets {
    * ({@link DurableFiles#replace}); call it after {@link #forget} and before the capture starts.
    *
    * @param offsetFile the capture's offset file (the origin is kept next to it)
-   * @param consistentPoint the LSN the slot's creation returned
+   * @param consistentPoint the LSN the slot's creation returned; not null
    * @throws BatonException when the file cannot be written
    */
   public static void recordSlotOrigin(Path offsetFile, Lsn consistentPoint) {
+    java.util.Objects.requireNonNull(consistentPoint, "consistentPoint");
     Path origin = slotOriginFile(offsetFile);
     try {
       DurableFiles.replace(origin, out -> out.write((consistentPoint + "\n").getBytes(StandardCharsets.US_ASCII)));

@@ -613,14 +613,14 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
           SequenceSync.of(forwardTables, true),
           FinalVerification.insidePause(freeze, ms -> created.set(createSlot(target, rev, reverseTables().keySet(), ms))),
           spec.cutover().maxWritePauseMs(), journaled("cutover", target));
-      // recorded after the pause, which an fsync should not lengthen, and before capture starts
-      recordSlotOrigin(rev, created.get());
     } catch (BatonException e) {
       closeQuietly(freeze);
       dropSlot(target, rev);
       journal.transition(MigrationState.STREAMING, "baton", "cutover aborted: " + e.getMessage());
       throw e;
     }
+    // after the pause, which an fsync should not lengthen, and before reverse capture starts
+    recordSwitchedSlotOrigin(rev, created.get());
     finalVerification.start("cutover", freeze);
     startReverseAfterCutover();
     CrashPoint.reach("cutover:switched");
@@ -668,13 +668,13 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
           SequenceSync.of(forwardTables, false),
           FinalVerification.insidePause(freeze, ms -> created.set(createSlot(source, spec.name(), forwardTables.keySet(), ms))),
           spec.cutover().maxWritePauseMs(), journaled("rollback", source));
-      recordSlotOrigin(spec.name(), created.get());
     } catch (BatonException e) {
       closeQuietly(freeze);
       dropSlot(source, spec.name());
       journal.transition(MigrationState.CUT_OVER, "baton", "rollback aborted: " + e.getMessage());
       throw e;
     }
+    recordSwitchedSlotOrigin(spec.name(), created.get());
     finalVerification.start("rollback", freeze);
     startForwardAfterRollback();
     CrashPoint.reach("rollback:switched");
@@ -1088,6 +1088,23 @@ final class Migration implements AutoCloseable, PipelineSupervisor.Supervised {
   /** Records where the pipeline's new slot starts, for the capture's first start ({@link StoredOffsets#recordSlotOrigin}). */
   private void recordSlotOrigin(String pipeline, Lsn consistentPoint) {
     StoredOffsets.recordSlotOrigin(ReplicationPipeline.offsetFile(workDir, pipeline), consistentPoint);
+  }
+
+  /**
+   * Records the origin of the slot a switch created, once traffic has moved: a failure here must
+   * not undo the switch, so it is logged instead (the capture then works as before the origin
+   * existed, from Debezium's first stored offset on).
+   */
+  private void recordSwitchedSlotOrigin(String pipeline, Lsn consistentPoint) {
+    if (consistentPoint == null) {
+      return;
+    }
+    try {
+      recordSlotOrigin(pipeline, consistentPoint);
+    } catch (BatonException e) {
+      LOG.warn("migration {}: {}; a slot made in place of {} before its first stored offset would go unnoticed",
+          spec.name(), e.getMessage(), MigrationSpec.slotName(pipeline));
+    }
   }
 
   /** @return the number of Baton slots left on either database (0 after {@link #close()}) */
